@@ -1,0 +1,65 @@
+/**
+ * @module bootstrap
+ * Builds the real dependencies from a `Config`: the database (migrated), the secret,
+ * the renderer and the built widget.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import type { Config } from './config.js';
+import type { Deps, Logger, WidgetAsset } from './deps.js';
+import { createRenderer } from './services/render.js';
+import { resolveSecret } from './services/secrets.js';
+import { openDatabase, type OpenedDatabase } from './store/dialect.js';
+import { migrateToLatest } from './store/migrate.js';
+
+// Compiled: dist/server/bootstrap.js -> dist/widget. From source: server/ -> dist/widget.
+const WIDGET_CANDIDATES = ['../widget/confab.js', '../dist/widget/confab.js'];
+
+/** The built widget with brotli and gzip variants, or undefined when it is not built. */
+export function loadWidget(path?: string): WidgetAsset | undefined {
+  const file =
+    path ??
+    WIDGET_CANDIDATES.map((p) => fileURLToPath(new URL(p, import.meta.url))).find((p) =>
+      existsSync(p),
+    );
+  if (file === undefined || !existsSync(file)) return undefined;
+  const js = readFileSync(file);
+  const mapFile = `${file}.map`;
+  return {
+    js,
+    gzip: gzipSync(js, { level: 9 }),
+    brotli: brotliCompressSync(js, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }),
+    etag: `"${createHash('sha256').update(js).digest('base64url').slice(0, 27)}"`,
+    sourceMap: existsSync(mapFile) ? readFileSync(mapFile) : undefined,
+  };
+}
+
+export const consoleLogger: Logger = {
+  info: (message) => console.log(message),
+  error: (message, error) => console.error(`[confab] ${message}`, error ?? ''),
+};
+
+export interface Runtime {
+  deps: Deps;
+  database: OpenedDatabase;
+}
+
+export async function buildRuntime(
+  config: Config,
+  options: { logger?: Logger; widget?: WidgetAsset | undefined; now?: () => Date } = {},
+): Promise<Runtime> {
+  const database = openDatabase(config.db);
+  await migrateToLatest(database.db);
+  const deps: Deps = {
+    config,
+    db: database.db,
+    renderer: createRenderer(),
+    secret: await resolveSecret(database.db, config.secret),
+    now: options.now ?? (() => new Date()),
+    widget: 'widget' in options ? options.widget : loadWidget(),
+    logger: options.logger ?? consoleLogger,
+  };
+  return { deps, database };
+}

@@ -1,0 +1,130 @@
+/**
+ * @module config
+ * Server configuration from flags and their `CONFAB_*` environment twins. Read once at
+ * start (`loadConfig`), frozen, then passed in. One error lists every problem.
+ */
+import { isIP } from 'node:net';
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  /** A SQLite file path (PostgreSQL URLs arrive in a later release). */
+  readonly db: string;
+  /** The URL readers reach this server at, without a trailing slash. */
+  readonly publicUrl: string;
+  /** Signs and hashes; generated and stored in the database when not given. */
+  readonly secret: string | undefined;
+  /** Peers whose X-Forwarded-For is believed (addresses or CIDR ranges). */
+  readonly trustProxy: readonly string[];
+  readonly editWindowSeconds: number;
+  readonly maxBodyBytes: number;
+  readonly demo: boolean;
+}
+
+/** Flag values as given on the command line (strings, or true for bare switches). */
+export type Flags = Readonly<Record<string, string | boolean | string[] | undefined>>;
+
+export class ConfigError extends Error {
+  readonly problems: readonly string[];
+  constructor(problems: string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+/** A flag, else its environment twin (`--public-url` <-> `CONFAB_PUBLIC_URL`). */
+export function pick(flags: Flags, env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const flag = flags[name];
+  if (typeof flag === 'string') return flag;
+  if (flag === true) return 'true';
+  if (Array.isArray(flag)) return flag.join(',');
+  const twin = env[`CONFAB_${name.toUpperCase().replace(/-/g, '_')}`];
+  return twin === undefined || twin === '' ? undefined : twin;
+}
+
+function integer(
+  problems: string[],
+  name: string,
+  raw: string | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    problems.push(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
+    return fallback;
+  }
+  return value;
+}
+
+function isProxySpec(spec: string): boolean {
+  const [address, bits, ...rest] = spec.split('/');
+  if (rest.length > 0 || address === undefined || isIP(address) === 0) return false;
+  if (bits === undefined) return true;
+  const n = Number(bits);
+  return Number.isInteger(n) && n >= 0 && n <= (isIP(address) === 4 ? 32 : 128);
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv, flags: Flags = {}): Config {
+  const problems: string[] = [];
+  const port = integer(problems, '--port (CONFAB_PORT)', pick(flags, env, 'port'), 8080, 0, 65535);
+  const host = pick(flags, env, 'host') ?? '0.0.0.0';
+  const db = pick(flags, env, 'db') ?? './data/confab.sqlite';
+  const demo = ['true', '1', 'yes'].includes(pick(flags, env, 'demo') ?? 'false');
+
+  let publicUrl = pick(flags, env, 'public-url') ?? `http://localhost:${port}`;
+  try {
+    const url = new URL(publicUrl);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('scheme');
+    publicUrl = url.href.replace(/\/+$/, '');
+  } catch {
+    problems.push(`--public-url (CONFAB_PUBLIC_URL) must be an http(s) URL (got "${publicUrl}")`);
+  }
+
+  const secret = pick(flags, env, 'secret');
+  if (secret !== undefined && secret.length < 32) {
+    problems.push('CONFAB_SECRET must be at least 32 characters (try `openssl rand -hex 32`)');
+  }
+
+  const trustProxy = (pick(flags, env, 'trust-proxy') ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  for (const spec of trustProxy) {
+    if (!isProxySpec(spec))
+      problems.push(`--trust-proxy: "${spec}" is not an IP address or CIDR range`);
+  }
+
+  const editWindowSeconds = integer(
+    problems,
+    '--edit-window (CONFAB_EDIT_WINDOW, seconds)',
+    pick(flags, env, 'edit-window'),
+    15 * 60,
+    0,
+    7 * 24 * 3600,
+  );
+  const maxBodyBytes = integer(
+    problems,
+    '--max-body (CONFAB_MAX_BODY, bytes)',
+    pick(flags, env, 'max-body'),
+    64 * 1024,
+    1024,
+    10 * 1024 * 1024,
+  );
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.freeze({
+    port,
+    host,
+    db,
+    publicUrl,
+    secret,
+    trustProxy: Object.freeze(trustProxy),
+    editWindowSeconds,
+    maxBodyBytes,
+    demo,
+  });
+}

@@ -1,0 +1,33 @@
+/**
+ * @module deps
+ * What the app and its services are built from. Tests build their own; `cli.ts` builds
+ * the real ones. Nothing here is global: every request gets these through `createApp`.
+ */
+import type { Config } from './config.js';
+import type { Renderer } from './services/render.js';
+import type { Db } from './store/dialect.js';
+
+/** The built widget bundle with its precompressed variants. */
+export interface WidgetAsset {
+  readonly js: Buffer;
+  readonly gzip: Buffer;
+  readonly brotli: Buffer;
+  readonly etag: string;
+  readonly sourceMap: Buffer | undefined;
+}
+
+export interface Logger {
+  info(message: string): void;
+  error(message: string, error?: unknown): void;
+}
+
+export interface Deps {
+  readonly config: Config;
+  readonly db: Db;
+  readonly renderer: Renderer;
+  /** The server secret (configured, or generated once and stored in the database). */
+  readonly secret: string;
+  readonly now: () => Date;
+  readonly widget: WidgetAsset | undefined;
+  readonly logger: Logger;
+}

@@ -1,0 +1,24 @@
+/**
+ * @module routes/caller
+ * What a request says about who sent it, for the services (which never see Hono).
+ */
+import type { Context } from 'hono';
+import type { Deps } from '../deps.js';
+import type { AppEnv } from '../env.js';
+import { hashClientAddress, resolveClientAddress } from '../services/clients.js';
+import type { Caller } from '../services/comments-write.js';
+
+export function callerOf(c: Context<AppEnv>, deps: Deps): Caller {
+  const address = resolveClientAddress(
+    deps.config.trustProxy,
+    c.env?.incoming?.socket.remoteAddress,
+    c.req.header('X-Forwarded-For'),
+  );
+  const key = c.req.header('Idempotency-Key');
+  return {
+    origin: c.req.header('Origin'),
+    clientHash: hashClientAddress(deps.secret, address),
+    editToken: c.req.header('Confab-Edit-Token'),
+    idempotencyKey: key !== undefined && /^[\x21-\x7E]{1,100}$/.test(key) ? key : undefined,
+  };
+}

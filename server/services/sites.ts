@@ -1,0 +1,161 @@
+/**
+ * @module services/sites
+ * Sites: who may embed a thread (exact origins), moderation policy, guests, rate limit.
+ */
+import { AppError } from '../errors.js';
+import type { Deps } from '../deps.js';
+import type { SiteRow } from '../store/schema.js';
+import {
+  findAllOriginLists,
+  findAllSites,
+  findSiteById,
+  insertSite,
+  updateSiteRow,
+} from '../store/sites.js';
+
+export const MODERATION_POLICIES = ['none', 'first-time', 'guests', 'all'] as const;
+export type ModerationPolicy = (typeof MODERATION_POLICIES)[number];
+
+export interface Site {
+  id: string;
+  name: string;
+  origins: string[];
+  moderation: ModerationPolicy;
+  allowGuests: boolean;
+  /** Comments per minute per client; 0 means no limit. */
+  rateLimit: number;
+}
+
+export interface SiteSettings {
+  name?: string;
+  origins?: string[];
+  moderation?: ModerationPolicy;
+  allowGuests?: boolean;
+  rateLimit?: number;
+}
+
+export const DEFAULT_RATE_LIMIT = 5;
+
+/** `https://blog.example.com` exactly: scheme, host and port, nothing else. */
+export function parseOrigin(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new Error(`"${raw}" is not a URL; an origin looks like https://blog.example.com`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new Error(`"${raw}" is not an http(s) origin`);
+  }
+  if (raw.replace(/\/$/, '') !== url.origin) {
+    throw new Error(`"${raw}" is not a bare origin; use ${url.origin}`);
+  }
+  return url.origin;
+}
+
+export function isValidSiteId(id: string): boolean {
+  return /^[a-z0-9][a-z0-9_-]{0,62}$/.test(id);
+}
+
+function isPolicy(value: string): value is ModerationPolicy {
+  return (MODERATION_POLICIES as readonly string[]).includes(value);
+}
+
+function rowToSite(row: SiteRow): Site {
+  const origins: unknown = JSON.parse(row.origins);
+  return {
+    id: row.id,
+    name: row.name,
+    origins: Array.isArray(origins)
+      ? origins.filter((o): o is string => typeof o === 'string')
+      : [],
+    moderation: isPolicy(row.moderation) ? row.moderation : 'all',
+    allowGuests: row.allow_guests === 1,
+    rateLimit: row.rate_limit,
+  };
+}
+
+/** The site, or a 404 `site_not_found`. */
+export async function getSite(deps: Deps, id: string): Promise<Site> {
+  const row = await findSiteById(deps.db, id);
+  if (row === undefined) throw new AppError(404, 'site_not_found', { detail: `No site "${id}".` });
+  return rowToSite(row);
+}
+
+export async function findSite(deps: Deps, id: string): Promise<Site | undefined> {
+  const row = await findSiteById(deps.db, id);
+  return row === undefined ? undefined : rowToSite(row);
+}
+
+export async function listSites(deps: Deps): Promise<Site[]> {
+  return (await findAllSites(deps.db)).map(rowToSite);
+}
+
+/**
+ * Writes must come from one of the site's pages. A browser always sends `Origin` on a
+ * cross-origin POST/PATCH/DELETE, so a missing one is refused too (no-cors tricks,
+ * scripts elsewhere pretending to be a reader).
+ */
+export function assertOriginAllowed(site: Site, origin: string | undefined): void {
+  if (origin === undefined || !site.origins.includes(origin)) {
+    throw new AppError(403, 'origin_not_allowed', {
+      detail: `Origin ${origin ?? '(none)'} is not allowed for site "${site.id}".`,
+    });
+  }
+}
+
+/** Is `origin` one of any site's origins? (CORS preflights do not say which site.) */
+export async function isKnownOrigin(deps: Deps, origin: string): Promise<boolean> {
+  const lists = await findAllOriginLists(deps.db);
+  return lists.some((json) => {
+    const origins: unknown = JSON.parse(json);
+    return Array.isArray(origins) && origins.includes(origin);
+  });
+}
+
+function checkSettings(settings: SiteSettings): void {
+  if (settings.origins !== undefined) settings.origins.forEach(parseOrigin);
+  if (
+    settings.rateLimit !== undefined &&
+    (!Number.isInteger(settings.rateLimit) || settings.rateLimit < 0)
+  ) {
+    throw new Error('rate limit must be a whole number of comments per minute, or off');
+  }
+}
+
+export async function addSite(deps: Deps, id: string, settings: SiteSettings): Promise<Site> {
+  if (!isValidSiteId(id)) {
+    throw new Error(`site id "${id}" must be lower-case letters, digits, - or _ (at most 63)`);
+  }
+  if (settings.origins === undefined || settings.origins.length === 0) {
+    throw new Error('a site needs at least one --origin (the blog, e.g. https://blog.example.com)');
+  }
+  checkSettings(settings);
+  if ((await findSiteById(deps.db, id)) !== undefined)
+    throw new Error(`site "${id}" exists; use "site update"`);
+  const now = deps.now().toISOString();
+  await insertSite(deps.db, {
+    id,
+    name: settings.name ?? id,
+    origins: JSON.stringify(settings.origins.map(parseOrigin)),
+    moderation: settings.moderation ?? 'none',
+    allow_guests: settings.allowGuests === false ? 0 : 1,
+    rate_limit: settings.rateLimit ?? DEFAULT_RATE_LIMIT,
+    created_at: now,
+    updated_at: now,
+  });
+  return getSite(deps, id);
+}
+
+export async function updateSite(deps: Deps, id: string, settings: SiteSettings): Promise<Site> {
+  checkSettings(settings);
+  const patch: Parameters<typeof updateSiteRow>[2] = { updated_at: deps.now().toISOString() };
+  if (settings.name !== undefined) patch.name = settings.name;
+  if (settings.origins !== undefined)
+    patch.origins = JSON.stringify(settings.origins.map(parseOrigin));
+  if (settings.moderation !== undefined) patch.moderation = settings.moderation;
+  if (settings.allowGuests !== undefined) patch.allow_guests = settings.allowGuests ? 1 : 0;
+  if (settings.rateLimit !== undefined) patch.rate_limit = settings.rateLimit;
+  if (!(await updateSiteRow(deps.db, id, patch))) throw new Error(`no site "${id}"`);
+  return getSite(deps, id);
+}

@@ -1,0 +1,30 @@
+/**
+ * @module store/migrate
+ * Versioned migrations, listed here in order (no file-system scan, so the compiled
+ * server and the TypeScript sources run the same list).
+ */
+import { Migrator, type Kysely, type Migration, type MigrationResultSet } from 'kysely';
+import * as initial from './migrations/2026_11_27_000000_initial.js';
+import type { Database } from './schema.js';
+
+const migrations: Record<string, Migration> = {
+  '2026_11_27_000000_initial': initial,
+};
+
+/** Brings the database to the newest schema. Throws with the failing migration's name. */
+export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: () => Promise.resolve(migrations) },
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error !== undefined) {
+    const failed = results?.find((r) => r.status === 'Error');
+    throw new Error(`migration ${failed?.migrationName ?? '(unknown)'} failed`, { cause: error });
+  }
+  return applied(results);
+}
+
+function applied(results: MigrationResultSet['results']): string[] {
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

@@ -1,0 +1,83 @@
+/**
+ * @module store/schema
+ * Table types for Kysely. `*Table` and `*Row` types never leave `store/`.
+ * Dialect-agnostic on purpose: ids are text (random UUIDs made in code), timestamps are
+ * ISO-8601 UTC strings (they sort as text), booleans are 0/1 integers.
+ */
+import type { Insertable, Selectable, Updateable } from 'kysely';
+
+export interface SiteTable {
+  id: string;
+  name: string;
+  /** JSON array of exact origins (`https://blog.example.com`). */
+  origins: string;
+  moderation: string;
+  allow_guests: number;
+  /** Comments per minute per client; 0 means off. */
+  rate_limit: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ThreadTable {
+  id: string;
+  site_id: string;
+  key: string;
+  title: string | null;
+  url: string | null;
+  locked: number;
+  created_at: string;
+}
+
+export interface CommentTable {
+  id: string;
+  thread_id: string;
+  parent_id: string | null;
+  /** The top-level comment this one hangs under (its own id when top-level). */
+  root_id: string;
+  status: string;
+  body_source: string;
+  body_html: string;
+  render_version: number;
+  author_name: string | null;
+  author_email: string | null;
+  author_url: string | null;
+  user_id: string | null;
+  /** HMAC of the client's address with the server secret; never the address itself. */
+  ip_hash: string | null;
+  /** SHA-256 of the guest's edit token. */
+  edit_token_hash: string | null;
+  /** A client-chosen key that makes a retried POST return the first comment. */
+  idempotency_key: string | null;
+  score: number;
+  pinned: number;
+  created_at: string;
+  edited_at: string | null;
+  deleted_at: string | null;
+}
+
+export interface RateLimitTable {
+  bucket: string;
+  window_start: number;
+  hits: number;
+}
+
+export interface SettingTable {
+  key: string;
+  value: string;
+}
+
+export interface Database {
+  sites: SiteTable;
+  threads: ThreadTable;
+  comments: CommentTable;
+  rate_limits: RateLimitTable;
+  settings: SettingTable;
+}
+
+export type SiteRow = Selectable<SiteTable>;
+export type NewSiteRow = Insertable<SiteTable>;
+export type SiteUpdate = Updateable<SiteTable>;
+export type ThreadRow = Selectable<ThreadTable>;
+export type CommentRow = Selectable<CommentTable>;
+export type NewCommentRow = Insertable<CommentTable>;

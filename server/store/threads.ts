@@ -1,0 +1,64 @@
+/**
+ * @module store/threads
+ * SQL for threads: one per page, keyed by (site, URL path).
+ */
+import type { Db } from './dialect.js';
+import type { ThreadRow } from './schema.js';
+
+export function findThreadByKey(
+  db: Db,
+  siteId: string,
+  key: string,
+): Promise<ThreadRow | undefined> {
+  return db
+    .selectFrom('threads')
+    .selectAll()
+    .where('site_id', '=', siteId)
+    .where('key', '=', key)
+    .executeTakeFirst();
+}
+
+export function findThreadById(db: Db, id: string): Promise<ThreadRow | undefined> {
+  return db.selectFrom('threads').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Inserts the thread unless (site, key) exists; either way returns the stored row. */
+export async function upsertThread(db: Db, row: ThreadRow): Promise<ThreadRow> {
+  await db
+    .insertInto('threads')
+    .values(row)
+    .onConflict((oc) => oc.columns(['site_id', 'key']).doNothing())
+    .execute();
+  const stored = await findThreadByKey(db, row.site_id, row.key);
+  if (stored === undefined) throw new Error(`thread ${row.key} vanished after insert`);
+  return stored;
+}
+
+export async function deleteThreadIfEmpty(db: Db, threadId: string): Promise<void> {
+  await db
+    .deleteFrom('threads')
+    .where('id', '=', threadId)
+    .where((eb) =>
+      eb.not(eb.exists(eb.selectFrom('comments').select('id').where('thread_id', '=', threadId))),
+    )
+    .execute();
+}
+
+/** Published comments per thread key, for the keys that have any. */
+export async function countPublishedByKeys(
+  db: Db,
+  siteId: string,
+  keys: readonly string[],
+): Promise<Map<string, number>> {
+  if (keys.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('threads')
+    .innerJoin('comments', 'comments.thread_id', 'threads.id')
+    .select(['threads.key', (eb) => eb.fn.countAll<number | string | bigint>().as('n')])
+    .where('threads.site_id', '=', siteId)
+    .where('threads.key', 'in', keys)
+    .where('comments.status', '=', 'published')
+    .groupBy('threads.key')
+    .execute();
+  return new Map(rows.map((r) => [r.key, Number(r.n)]));
+}

@@ -1,0 +1,95 @@
+/**
+ * Test fixtures: a real app over a real SQLite file in a fresh temporary folder, with a
+ * clock the test can move.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Hono } from 'hono';
+import { createApp } from '../../server/app.js';
+import { buildRuntime, loadWidget } from '../../server/bootstrap.js';
+import { loadConfig } from '../../server/config.js';
+import type { Deps } from '../../server/deps.js';
+import type { AppEnv } from '../../server/env.js';
+import { addSite, type SiteSettings } from '../../server/services/sites.js';
+
+export const ORIGIN = 'https://blog.example';
+
+export interface TestApp {
+  app: Hono<AppEnv>;
+  deps: Deps;
+  dir: string;
+  /** Moves the test clock forward. */
+  advance(ms: number): void;
+  /** A request as a browser on `origin` (default the site's) from client address `ip`. */
+  request(path: string, init?: TestInit): Promise<Response>;
+  post(body: unknown, init?: TestInit): Promise<Response>;
+  close(): Promise<void>;
+}
+
+export interface TestInit extends RequestInit {
+  origin?: string | null;
+  ip?: string;
+}
+
+export async function makeTestApp(
+  options: { site?: SiteSettings; env?: NodeJS.ProcessEnv; widget?: boolean } = {},
+): Promise<TestApp> {
+  const dir = mkdtempSync(join(tmpdir(), 'confab-test-'));
+  let clock = Date.parse('2026-03-14T12:00:00.000Z');
+  const config = loadConfig({ CONFAB_DB: join(dir, 'confab.sqlite'), ...options.env });
+  const silent = { info: () => undefined, error: () => undefined };
+  const { deps, database } = await buildRuntime(config, {
+    logger: silent,
+    now: () => new Date(clock),
+    widget: options.widget === true ? loadWidget() : undefined,
+  });
+  await addSite(deps, 'blog', { origins: [ORIGIN], rateLimit: 0, ...options.site });
+  const app = createApp(deps);
+
+  const request = (path: string, init: TestInit = {}): Promise<Response> => {
+    const { origin = ORIGIN, ip = '203.0.113.7', ...rest } = init;
+    const headers = new Headers(rest.headers);
+    if (origin !== null && !headers.has('Origin')) headers.set('Origin', origin);
+    const env = { incoming: { socket: { remoteAddress: ip } } };
+    return Promise.resolve(app.request(path, { ...rest, headers }, env as never));
+  };
+
+  return {
+    app,
+    deps,
+    dir,
+    advance: (ms) => {
+      clock += ms;
+    },
+    request,
+    post: (body, init = {}) =>
+      request('/api/v1/comments', {
+        method: 'POST',
+        ...init,
+        headers: { 'Content-Type': 'application/json', ...(init.headers as Record<string, string>) },
+        body: JSON.stringify(body),
+      }),
+    close: async () => {
+      await database.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A valid guest comment body for site `blog`, with overrides. */
+export function guestComment(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    site: 'blog',
+    thread: '/2014/03/my-post/',
+    body: 'Hello there',
+    author: { name: 'Alice', email: 'alice@example.com', url: 'https://alice.example' },
+    threadTitle: 'My post',
+    threadUrl: `${ORIGIN}/2014/03/my-post/`,
+    ...overrides,
+  };
+}
+
+export async function json<T = Record<string, unknown>>(response: Response): Promise<T> {
+  return (await response.json()) as T;
+}
