@@ -21,6 +21,7 @@ import {
   insertComment,
   updateCommentRow,
 } from '../store/comments.js';
+import type { Db } from '../store/dialect.js';
 import type { CommentRow } from '../store/schema.js';
 import { deleteThreadIfEmpty, findThreadById, upsertThread } from '../store/threads.js';
 import { enforceRateLimit } from './clients.js';
@@ -89,7 +90,7 @@ function checkPageUrl(site: Site, raw: string | undefined): string | null {
 }
 
 async function initialStatus(
-  deps: Deps,
+  db: Db,
   site: Site,
   name: string,
   email: string | null,
@@ -99,7 +100,7 @@ async function initialStatus(
       return 'published';
     case 'first-time':
       // WordPress's "comment author must have a previously approved comment", for guests.
-      return email !== null && (await hasPublishedGuestComment(deps.db, site.id, name, email))
+      return email !== null && (await hasPublishedGuestComment(db, site.id, name, email))
         ? 'published'
         : 'pending';
     case 'guests':
@@ -166,7 +167,7 @@ export async function postComment(
       thread_id: thread.id,
       parent_id: parentId,
       root_id: rootId ?? id,
-      status: await initialStatus(deps, site, name.value, email.value),
+      status: await initialStatus(trx, site, name.value, email.value),
       body_source: body.value,
       body_html: deps.renderer.render(body.value),
       render_version: deps.renderer.version,

@@ -1,0 +1,130 @@
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+
+const CLI = ['--import', 'tsx', 'server/cli.ts'];
+
+interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+describe('confab CLI', () => {
+  let dir: string;
+  let env: NodeJS.ProcessEnv;
+  const run = (args: string[], extra: NodeJS.ProcessEnv = {}): Run => {
+    const r = spawnSync(process.execPath, [...CLI, ...args], {
+      env: { ...env, ...extra },
+      encoding: 'utf8',
+    });
+    return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+  };
+
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'confab-cli-'));
+    env = { PATH: process.env.PATH, CONFAB_DB: join(dir, 'db', 'confab.sqlite') };
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('migrates a new database file, creating its folder', () => {
+    const r = run(['migrate']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /up to date/);
+  });
+
+  it('adds, lists and updates a site', () => {
+    const added = run([
+      'site',
+      'add',
+      'myblog',
+      '--origin',
+      'https://blog.example',
+      '--origin',
+      'https://www.blog.example',
+      '--moderation',
+      'first-time',
+      '--rate-limit',
+      '3',
+    ]);
+    assert.equal(added.status, 0, added.stderr);
+    assert.match(added.stdout, /Added site myblog/);
+    const updated = run(['site', 'update', 'myblog', '--no-guests', '--rate-limit', 'off']);
+    assert.equal(updated.status, 0, updated.stderr);
+    const listed = run(['site', 'list', '--json']);
+    assert.deepEqual(JSON.parse(listed.stdout), [
+      {
+        id: 'myblog',
+        name: 'myblog',
+        origins: ['https://blog.example', 'https://www.blog.example'],
+        moderation: 'first-time',
+        allowGuests: false,
+        rateLimit: 0,
+      },
+    ]);
+  });
+
+  it('takes settings from CONFAB_* environment twins, flags winning', () => {
+    const r = run(['site', 'add', 'envblog'], {
+      CONFAB_ORIGIN: 'https://env.example',
+      CONFAB_MODERATION: 'all',
+    });
+    assert.equal(r.status, 0, r.stderr);
+    const sites = JSON.parse(run(['site', 'list', '--json']).stdout) as {
+      id: string;
+      origins: string[];
+      moderation: string;
+    }[];
+    const site = sites.find((s) => s.id === 'envblog');
+    assert.deepEqual(site?.origins, ['https://env.example']);
+    assert.equal(site?.moderation, 'all');
+  });
+
+  it('explains bad input in one line and exits non-zero', () => {
+    const cases: [string[], RegExp][] = [
+      [['site', 'add', 'x', '--origin', 'https://blog.example/path'], /not a bare origin/],
+      [['site', 'add', 'y'], /at least one --origin/],
+      [['site', 'add', 'Bad Id', '--origin', 'https://a.example'], /site id/],
+      [
+        ['site', 'add', 'z', '--origin', 'https://a.example', '--moderation', 'sometimes'],
+        /--moderation is one of/,
+      ],
+      [['site', 'add', 'myblog', '--origin', 'https://a.example'], /exists/],
+      [['site', 'update', 'ghost', '--name', 'G'], /no site "ghost"/],
+      [['frobnicate'], /unknown command/],
+      [['serve', '--port', 'eighty'], /--port/],
+    ];
+    for (const [args, message] of cases) {
+      const r = run(args);
+      assert.notEqual(r.status, 0, args.join(' '));
+      assert.match(r.stderr, message, args.join(' '));
+    }
+  });
+
+  it('serves: migrates, prints its URL, answers /healthz, stops on SIGTERM', async () => {
+    const child = spawn(
+      process.execPath,
+      [...CLI, 'serve', '--port', '0', '--host', '127.0.0.1', '--db', join(dir, 'serve.sqlite')],
+      { env },
+    );
+    try {
+      const port = await new Promise<number>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (chunk: Buffer) => {
+          out += chunk.toString();
+          const match = /port (\d+)/.exec(out);
+          if (match?.[1] !== undefined) resolve(Number(match[1]));
+        });
+        child.on('exit', () => reject(new Error(`serve exited: ${out}`)));
+      });
+      const res = await fetch(`http://127.0.0.1:${port}/healthz`);
+      assert.deepEqual(await res.json(), { status: 'ok' });
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+    }
+  });
+});
