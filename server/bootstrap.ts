@@ -37,8 +37,12 @@ export function loadWidget(path?: string): WidgetAsset | undefined {
 }
 
 export const consoleLogger: Logger = {
-  info: (message) => console.log(message),
-  error: (message, error) => console.error(`[confab] ${message}`, error ?? ''),
+  info: (message) => {
+    console.log(message);
+  },
+  error: (message, error) => {
+    console.error(`[confab] ${message}`, error ?? '');
+  },
 };
 
 export interface Runtime {

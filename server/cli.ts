@@ -101,7 +101,10 @@ function describeSite(site: Site): string {
 
 async function runServe(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
   const { values } = parseArgs({ args, options: serverOptions, strict: true });
-  if (values.help === true) return void console.log(USAGE);
+  if (values.help === true) {
+    console.log(USAGE);
+    return;
+  }
   const config = loadConfig(env, values);
   const { deps, database } = await buildRuntime(config);
   if (deps.widget === undefined)

@@ -11,6 +11,8 @@ import type { Caller } from '../services/comments-write.js';
 export function callerOf(c: Context<AppEnv>, deps: Deps): Caller {
   const address = resolveClientAddress(
     deps.config.trustProxy,
+    // `app.request()` without an env (tests, other runtimes) leaves c.env undefined.
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
     c.env?.incoming?.socket.remoteAddress,
     c.req.header('X-Forwarded-For'),
   );

@@ -22,7 +22,7 @@ export async function hitRateLimit(db: Db, bucket: string, windowStart: number):
     )
     .returning('hits')
     .executeTakeFirstOrThrow();
-  return Number(row.hits);
+  return row.hits;
 }
 
 export async function deleteRateLimitsBefore(db: Db, windowStart: number): Promise<void> {

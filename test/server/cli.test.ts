@@ -28,7 +28,9 @@ describe('confab CLI', () => {
     dir = mkdtempSync(join(tmpdir(), 'confab-cli-'));
     env = { PATH: process.env.PATH, CONFAB_DB: join(dir, 'db', 'confab.sqlite') };
   });
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  after(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('migrates a new database file, creating its folder', () => {
     const r = run(['migrate']);
@@ -80,7 +82,7 @@ describe('confab CLI', () => {
     }[];
     const site = sites.find((s) => s.id === 'envblog');
     assert.deepEqual(site?.origins, ['https://env.example']);
-    assert.equal(site?.moderation, 'all');
+    assert.equal(site.moderation, 'all');
   });
 
   it('explains bad input in one line and exits non-zero', () => {
@@ -118,7 +120,9 @@ describe('confab CLI', () => {
           const match = /port (\d+)/.exec(out);
           if (match?.[1] !== undefined) resolve(Number(match[1]));
         });
-        child.on('exit', () => reject(new Error(`serve exited: ${out}`)));
+        child.on('exit', () => {
+          reject(new Error(`serve exited: ${out}`));
+        });
       });
       const res = await fetch(`http://127.0.0.1:${port}/healthz`);
       assert.deepEqual(await res.json(), { status: 'ok' });

@@ -58,7 +58,7 @@ describe('PATCH /api/v1/comments/:id', () => {
     assert.equal(comment.editedAt, '2026-03-14T12:01:00.000Z');
     const [shown] = (await thread(t, '/edit/')).comments;
     assert.equal(shown?.html, '<p>Changed <em>mind</em></p>');
-    assert.ok(shown?.editedAt);
+    assert.ok(shown.editedAt);
   });
 
   it('allows a second edit inside the window', async () => {
@@ -132,8 +132,8 @@ describe('DELETE /api/v1/comments/:id', () => {
     const res = await remove(t, parent.id, parent.token);
     const { comment } = await json<DeleteCommentResponse>(res);
     assert.equal(comment?.status, 'deleted');
-    assert.equal(comment?.author, null);
-    assert.equal(comment?.html, '');
+    assert.equal(comment.author, null);
+    assert.equal(comment.html, '');
     const shown = await thread(t, '/ph/');
     assert.deepEqual(
       shown.comments.map((x) => [x.id, x.status, x.author?.name ?? null]),
