@@ -9,6 +9,17 @@ import type { Deps } from '../deps.js';
 import type { AppEnv } from '../env.js';
 import { AppError } from '../errors.js';
 
+/** Codings the client takes (RFC 9110 section 12.5.3): listed, and not with `q=0`. */
+function acceptedEncodings(header: string | undefined): Set<string> {
+  const accepted = new Set<string>();
+  for (const part of (header ?? '').split(',')) {
+    const [coding = '', ...params] = part.split(';').map((s) => s.trim().toLowerCase());
+    const q = params.find((p) => p.startsWith('q='));
+    if (coding !== '' && (q === undefined || Number(q.slice(2)) > 0)) accepted.add(coding);
+  }
+  return accepted;
+}
+
 export function widgetRoutes(deps: Deps): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
 
@@ -28,12 +39,12 @@ export function widgetRoutes(deps: Deps): Hono<AppEnv> {
     c.header('X-Content-Type-Options', 'nosniff');
     const tags = (c.req.header('If-None-Match') ?? '').split(',').map((t) => t.trim());
     if (tags.includes(widget.etag) || tags.includes('*')) return c.body(null, 304);
-    const accepted = c.req.header('Accept-Encoding') ?? '';
-    if (/\bbr\b/.test(accepted)) {
+    const accepted = acceptedEncodings(c.req.header('Accept-Encoding'));
+    if (accepted.has('br')) {
       c.header('Content-Encoding', 'br');
       return c.body(new Uint8Array(widget.brotli));
     }
-    if (/\bgzip\b/.test(accepted)) {
+    if (accepted.has('gzip')) {
       c.header('Content-Encoding', 'gzip');
       return c.body(new Uint8Array(widget.gzip));
     }

@@ -25,6 +25,14 @@ function unmapped(address: string): string {
   return mapped?.[1] ?? address;
 }
 
+/** A forwarded hop as some proxies write it: `1.2.3.4:5555`, `[2001:db8::1]:443`, or bare. */
+function hopAddress(hop: string): string {
+  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(hop);
+  if (bracketed?.[1] !== undefined) return unmapped(bracketed[1]);
+  const v4WithPort = /^(\d+\.\d+\.\d+\.\d+):\d+$/.exec(hop);
+  return unmapped(v4WithPort?.[1] ?? hop);
+}
+
 function isTrusted(list: BlockList, address: string): boolean {
   const family = isIP(address);
   if (family === 0) return false;
@@ -47,7 +55,7 @@ export function resolveClientAddress(
   if (!isTrusted(trusted, peer)) return peer;
   const hops = forwardedFor
     .split(',')
-    .map((h) => unmapped(h.trim()))
+    .map((h) => hopAddress(h.trim()))
     .filter((h) => isIP(h) !== 0);
   for (let i = hops.length - 1; i >= 0; i--) {
     const hop = hops[i];
