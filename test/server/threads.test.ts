@@ -18,6 +18,7 @@ async function post(t: TestApp, overrides: Record<string, unknown>): Promise<str
 describe('GET /api/v1/threads', () => {
   let t: TestApp;
   const ids: Record<string, string> = {};
+  const id = (name: string): string => ids[name] ?? assert.fail(`no comment ${name}`);
   before(async () => {
     t = await makeTestApp();
     // Three top-level comments a minute apart, replies in between; "b" gets the best score.
@@ -31,7 +32,7 @@ describe('GET /api/v1/threads', () => {
     t.advance(60_000);
     ids.a2 = await post(t, { thread: '/sorted/', body: 'a2', parentId: ids.a });
     ids.a1x = await post(t, { thread: '/sorted/', body: 'a1x', parentId: ids.a1 });
-    await t.deps.db.updateTable('comments').set({ score: 5 }).where('id', '=', ids.b).execute();
+    await t.deps.db.updateTable('comments').set({ score: 5 }).where('id', '=', id('b')).execute();
   });
   after(() => t.close());
 
@@ -85,13 +86,17 @@ describe('GET /api/v1/threads', () => {
   });
 
   it('puts a pinned comment first in every sort', async () => {
-    await t.deps.db.updateTable('comments').set({ pinned: 1 }).where('id', '=', ids.c).execute();
+    await t.deps.db.updateTable('comments').set({ pinned: 1 }).where('id', '=', id('c')).execute();
     try {
       for (const sort of ['oldest', 'newest', 'top']) {
         assert.equal(order(await read(t, `thread=/sorted/&sort=${sort}`))[0], 'c', sort);
       }
     } finally {
-      await t.deps.db.updateTable('comments').set({ pinned: 0 }).where('id', '=', ids.c).execute();
+      await t.deps.db
+        .updateTable('comments')
+        .set({ pinned: 0 })
+        .where('id', '=', id('c'))
+        .execute();
     }
   });
 
