@@ -24,6 +24,7 @@ const KNOWN: [RegExp, string][] = [
   [/^\/api\/v1\/preview$/, 'POST'],
   [/^\/healthz$/, 'GET'],
   [/^\/confab\.js$/, 'GET'],
+  [/^\/confab\.js\.map$/, 'GET'],
 ];
 
 function problem(c: Context, error: AppError): Response {

@@ -20,6 +20,8 @@ export interface PublicAuthor {
   provider: string;
   /** `owner` or `moderator` for a site's staff, else null. */
   role: 'owner' | 'moderator' | null;
+  /** The website a guest gave (http or https), or null. Link it with rel="nofollow ugc". */
+  url: string | null;
 }
 
 export interface PublicComment {

@@ -18,7 +18,7 @@ const titles: Record<ErrorCode, string> = {
   thread_locked: 'This thread is locked',
   guests_not_allowed: 'This site does not take guest comments',
   edit_window_closed: 'The time to edit this comment has passed',
-  rate_limited: 'Too many comments; try again later',
+  rate_limited: 'Too many requests; try again later',
   payload_too_large: 'The request body is too large',
   unsupported_media_type: 'Send JSON (Content-Type: application/json)',
   malformed_json: 'The request body is not valid JSON',

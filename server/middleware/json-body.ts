@@ -47,10 +47,20 @@ export async function readJson<T extends z.ZodType>(c: Context, schema: T): Prom
     throw invalid(
       result.error.issues.map((issue) => ({
         field: issue.path.join('.') || '(body)',
-        code: issue.code === 'invalid_type' && issue.input === undefined ? 'required' : 'invalid',
+        code: valueAt(value, issue.path) === undefined ? 'required' : 'invalid',
         message: issue.message,
       })),
     );
   }
   return result.data;
+}
+
+/** The member at `path` in parsed JSON, or undefined when it is missing. */
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let node = root;
+  for (const key of path) {
+    if (typeof node !== 'object' || node === null || !Object.hasOwn(node, key)) return undefined;
+    node = (node as Record<PropertyKey, unknown>)[key];
+  }
+  return node;
 }

@@ -14,7 +14,13 @@ export function toPublicComment(row: CommentRow, replyCount: number): PublicComm
     parentId: row.parent_id,
     author: deleted
       ? null
-      : { name: row.author_name ?? 'Anonymous', avatarUrl: null, provider: 'guest', role: null },
+      : {
+          name: row.author_name ?? 'Anonymous',
+          avatarUrl: null,
+          provider: 'guest',
+          role: null,
+          url: row.author_url,
+        },
     html: deleted ? '' : row.body_html,
     createdAt: row.created_at,
     editedAt: deleted ? null : row.edited_at,

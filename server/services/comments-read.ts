@@ -56,7 +56,7 @@ export async function readThread(deps: Deps, query: ThreadQuery): Promise<Thread
     errors.push({
       field: 'cursor',
       code: 'invalid',
-      message: 'cursor is not a cursor from this thread and sort',
+      message: 'cursor is not one this server gave for this sort',
     });
   }
   if (errors.length > 0 || !key.ok || !isSort(sort)) throw invalid(errors);

@@ -3,7 +3,7 @@
  * Posting, editing and deleting comments. Guests prove authorship with the edit token
  * they got once at creation (stored here only as a SHA-256 hash) inside the edit window.
  */
-import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type {
   CreateCommentResponse,
   DeleteCommentResponse,
@@ -14,6 +14,7 @@ import type { Deps } from '../deps.js';
 import { AppError, invalid } from '../errors.js';
 import {
   countChildren,
+  countVisibleChildren,
   deleteCommentRow,
   findCommentById,
   findCommentByIdempotencyKey,
@@ -23,13 +24,19 @@ import {
 } from '../store/comments.js';
 import type { Db } from '../store/dialect.js';
 import type { CommentRow } from '../store/schema.js';
-import { deleteThreadIfEmpty, findThreadById, upsertThread } from '../store/threads.js';
+import {
+  deleteThreadIfEmpty,
+  findThreadById,
+  findThreadByKey,
+  upsertThread,
+} from '../store/threads.js';
 import { enforceRateLimit } from './clients.js';
 import { toPublicComment } from './comment-view.js';
 import {
   checkBody,
   checkEmail,
   checkName,
+  checkPageUrl,
   checkThreadKey,
   checkTitle,
   checkWebsite,
@@ -71,22 +78,25 @@ function clientBucket(kind: string, site: Site, caller: Caller): string {
   return `${kind}:${site.id}:${caller.clientHash ?? 'unknown'}`;
 }
 
-/** A page URL must be on one of the site's origins, like the page itself. */
-function checkPageUrl(site: Site, raw: string | undefined): string | null {
-  if (raw === undefined || raw === '') return null;
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw invalid([{ field: 'threadUrl', code: 'not_a_url', message: 'threadUrl is not a URL.' }]);
-  }
-  if (!site.origins.includes(url.origin) || raw.length > 2000) {
+/** A page URL must be on one of the site's origins, like the page itself (else 403). */
+function assertPageOnSite(site: Site, pageUrl: URL | null): void {
+  if (pageUrl !== null && !site.origins.includes(pageUrl.origin)) {
     throw new AppError(403, 'origin_not_allowed', {
-      detail: `threadUrl ${url.origin} is not one of the site's origins.`,
+      detail: `threadUrl ${pageUrl.origin} is not one of the site's origins.`,
     });
   }
-  url.hash = '';
-  return url.href;
+}
+
+/**
+ * A retried post (same client, same `Idempotency-Key`) must get back the same edit token,
+ * or a reader whose first answer was lost could never edit their comment. So such tokens
+ * are derived from the server secret; other tokens are random.
+ */
+function editTokenFor(deps: Deps, commentId: string, scopedKey: string | null): string {
+  if (scopedKey === null) return randomBytes(32).toString('base64url');
+  return createHmac('sha256', deps.secret)
+    .update(`edit-token:${commentId}:${scopedKey}`)
+    .digest('base64url');
 }
 
 async function initialStatus(
@@ -125,17 +135,35 @@ export async function postComment(
   const email = checkEmail(input.author?.email);
   const url = checkWebsite(input.author?.url);
   const title = checkTitle(input.threadTitle);
-  const errors = collect(key, body, name, email, url, title);
+  const pageUrl = checkPageUrl(input.threadUrl);
+  const errors = collect(key, body, name, email, url, title, pageUrl);
   if (input.parentId !== undefined && input.parentId !== null && !isId(input.parentId)) {
     errors.push({ field: 'parentId', code: 'invalid', message: 'parentId is not a comment id.' });
   }
-  if (errors.length > 0 || !key.ok || !body.ok || !name.ok || !email.ok || !url.ok || !title.ok) {
+  if (
+    errors.length > 0 ||
+    !key.ok ||
+    !body.ok ||
+    !name.ok ||
+    !email.ok ||
+    !url.ok ||
+    !title.ok ||
+    !pageUrl.ok
+  ) {
     throw invalid(errors);
   }
-  const pageUrl = checkPageUrl(site, input.threadUrl);
+  assertPageOnSite(site, pageUrl.value);
+  // Idempotency keys are the client's own: scoped by its address hash, so nobody else's
+  // key can fetch their comment (which may be held for moderation).
+  const scopedKey =
+    caller.idempotencyKey === undefined
+      ? null
+      : `${caller.clientHash ?? 'unknown'}:${caller.idempotencyKey}`;
+  const replayed =
+    scopedKey === null ? undefined : await findReplay(deps, site, key.value, scopedKey);
+  if (replayed !== undefined) return replayed;
   await enforceRateLimit(deps, clientBucket('comment', site, caller), site.rateLimit);
 
-  const token = randomBytes(32).toString('base64url');
   const now = deps.now().toISOString();
   const result = await deps.db.transaction().execute(async (trx) => {
     const thread = await upsertThread(trx, {
@@ -143,15 +171,11 @@ export async function postComment(
       site_id: site.id,
       key: key.value,
       title: title.value,
-      url: pageUrl,
+      url: pageUrl.value === null ? null : pageUrl.value.href,
       locked: 0,
       created_at: now,
     });
     if (thread.locked === 1) throw new AppError(403, 'thread_locked');
-    if (caller.idempotencyKey !== undefined) {
-      const earlier = await findCommentByIdempotencyKey(trx, thread.id, caller.idempotencyKey);
-      if (earlier !== undefined) return { row: earlier, token: undefined };
-    }
     let rootId: string | undefined;
     const parentId = input.parentId ?? null;
     if (parentId !== null) {
@@ -162,6 +186,7 @@ export async function postComment(
       rootId = parent.root_id;
     }
     const id = randomUUID();
+    const token = editTokenFor(deps, id, scopedKey);
     const row: CommentRow = {
       id,
       thread_id: thread.id,
@@ -177,7 +202,7 @@ export async function postComment(
       user_id: null,
       ip_hash: caller.clientHash,
       edit_token_hash: hashToken(token),
-      idempotency_key: caller.idempotencyKey ?? null,
+      idempotency_key: scopedKey,
       score: 0,
       pinned: 0,
       created_at: now,
@@ -187,12 +212,29 @@ export async function postComment(
     await insertComment(trx, row);
     return { row, token };
   });
-  const response: CreateCommentResponse = {
+  return {
     comment: toPublicComment(result.row, 0),
+    editToken: result.token,
     editableUntil: editableUntil(deps, result.row).toISOString(),
   };
-  if (result.token !== undefined) response.editToken = result.token;
-  return response;
+}
+
+/** The answer to an earlier post with the same scoped idempotency key, if there was one. */
+async function findReplay(
+  deps: Deps,
+  site: Site,
+  threadKey: string,
+  scopedKey: string,
+): Promise<CreateCommentResponse | undefined> {
+  const thread = await findThreadByKey(deps.db, site.id, threadKey);
+  if (thread === undefined) return undefined;
+  const row = await findCommentByIdempotencyKey(deps.db, thread.id, scopedKey);
+  if (row === undefined || row.status === 'deleted') return undefined;
+  return {
+    comment: toPublicComment(row, await countVisibleChildren(deps.db, row.id)),
+    editToken: editTokenFor(deps, row.id, scopedKey),
+    editableUntil: editableUntil(deps, row).toISOString(),
+  };
 }
 
 export function isId(value: string): boolean {
@@ -237,7 +279,7 @@ export async function editComment(
     edited_at: deps.now().toISOString(),
   };
   await updateCommentRow(deps.db, row.id, patch);
-  const replies = await countChildren(deps.db, row.id);
+  const replies = await countVisibleChildren(deps.db, row.id);
   return { comment: toPublicComment({ ...row, ...patch }, replies) };
 }
 
@@ -266,7 +308,9 @@ export async function deleteComment(
         deleted_at: deps.now().toISOString(),
       };
       await updateCommentRow(trx, row.id, patch);
-      return { comment: toPublicComment({ ...row, ...patch }, await countChildren(trx, row.id)) };
+      // Replies nobody else can see (held, spam) keep the row but not a public placeholder.
+      const visible = await countVisibleChildren(trx, row.id);
+      return { comment: visible === 0 ? null : toPublicComment({ ...row, ...patch }, visible) };
     }
     await deleteCommentRow(trx, row.id);
     let parentId = row.parent_id;

@@ -13,6 +13,7 @@ export const LIMITS = {
   bodyChars: 10_000,
   threadKeyChars: 500,
   titleChars: 300,
+  pageUrlChars: 2000,
 } as const;
 
 type Rule<T> = { ok: true; value: T } | { ok: false; error: FieldError };
@@ -30,9 +31,10 @@ export function charCount(text: string): number {
 
 // C0/C1 controls, bidi embeddings/overrides/isolates and marks, zero-width characters.
 const NAME_FORBIDDEN = /[\p{Cc}\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/u;
-// Controls other than tab and newline; bidi overrides and isolates.
+// C0 and C1 controls other than tab and newline; bidi overrides and isolates. Zero-width
+// joiners stay: emoji sequences need them.
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
-const BODY_FORBIDDEN = /[\0-\x08\x0B-\x1F\x7F\u202A-\u202E\u2066-\u2069]/u;
+const BODY_FORBIDDEN = /[\0-\x08\x0B-\x1F\x7F-\x9F\u202A-\u202E\u2066-\u2069]/u;
 // More than two combining marks on one base character ("zalgo").
 const ZALGO = /\p{M}{3,}/u;
 
@@ -132,6 +134,25 @@ export function checkTitle(raw: string | undefined, field = 'threadTitle'): Rule
     return fail(field, 'too_long', `Titles are at most ${LIMITS.titleChars} characters.`);
   }
   return ok(title);
+}
+
+/** The page the thread is on: an absolute http(s) URL, kept without its fragment. */
+export function checkPageUrl(raw: string | undefined, field = 'threadUrl'): Rule<URL | null> {
+  if (raw === undefined || raw === '') return ok(null);
+  if (raw.length > LIMITS.pageUrlChars) {
+    return fail(field, 'too_long', `Page URLs are at most ${LIMITS.pageUrlChars} characters.`);
+  }
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return fail(field, 'not_a_url', 'threadUrl is not an absolute URL.');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    return fail(field, 'not_a_url', 'threadUrl is not an http(s) URL.');
+  }
+  url.hash = '';
+  return ok(url);
 }
 
 /** Collects the errors of several rules; returns them all at once. */

@@ -150,6 +150,17 @@ export async function countChildren(db: Db, id: string): Promise<number> {
   return Number(row.n);
 }
 
+/** Direct replies the public sees (published, or placeholders). */
+export async function countVisibleChildren(db: Db, id: string): Promise<number> {
+  const row = await db
+    .selectFrom('comments')
+    .select((eb) => eb.fn.countAll<number | string | bigint>().as('n'))
+    .where('parent_id', '=', id)
+    .where('status', 'in', PUBLIC_STATUSES)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
 export async function updateCommentRow(
   db: Db,
   id: string,

@@ -45,6 +45,7 @@ describe('POST /api/v1/comments', () => {
       avatarUrl: null,
       provider: 'guest',
       role: null,
+      url: 'https://alice.example/',
     });
     assert.equal(created.comment.html, '<p>First! <strong>bold</strong> words</p>');
     assert.match(created.editToken ?? '', /^[\w-]{40,}$/);
@@ -125,6 +126,17 @@ describe('POST /api/v1/comments', () => {
     assert.equal(comment.createdAt, '2026-03-14T12:00:00.000Z');
   });
 
+  it('scopes Idempotency-Key to its client: another client gets its own comment', async () => {
+    const headers = { 'Idempotency-Key': 'shared-key' };
+    const mine = await json<CreateCommentResponse>(
+      await t.post(guestComment({ thread: '/scoped/' }), { headers, ip: '198.51.100.1' }),
+    );
+    const theirs = await json<CreateCommentResponse>(
+      await t.post(guestComment({ thread: '/scoped/' }), { headers, ip: '198.51.100.2' }),
+    );
+    assert.notEqual(theirs.comment.id, mine.comment.id);
+  });
+
   it('answers a retried post with the same Idempotency-Key with the first comment', async () => {
     const headers = { 'Idempotency-Key': 'retry-123' };
     const first = await json<CreateCommentResponse>(
@@ -134,6 +146,8 @@ describe('POST /api/v1/comments', () => {
       await t.post(guestComment({ thread: '/retry/' }), { headers }),
     );
     assert.equal(second.comment.id, first.comment.id);
+    // The retry carries the same edit token: a reader whose first answer was lost can edit.
+    assert.equal(second.editToken, first.editToken);
     assert.equal((await readThread(t, '/retry/')).comments.length, 1);
   });
 
@@ -261,6 +275,29 @@ describe('POST /api/v1/comments', () => {
       await expectInvalid(t, guestComment({ body: 42 }), 'body');
       await expectInvalid(t, guestComment({ author: { name: ['A'] } }), 'author.name');
       await expectInvalid(t, guestComment({ site: undefined }), 'site', 'required');
+    });
+
+    it('checks the page URL: absolute http(s), at most 2000 characters', async () => {
+      await expectInvalid(t, guestComment({ threadUrl: '/relative' }), 'threadUrl', 'not_a_url');
+      await expectInvalid(
+        t,
+        guestComment({ threadUrl: 'javascript:alert(1)' }),
+        'threadUrl',
+        'not_a_url',
+      );
+      const long = `https://blog.example/${'a'.repeat(2000)}`;
+      await expectInvalid(t, guestComment({ threadUrl: long }), 'threadUrl', 'too_long');
+    });
+
+    it('refuses C1 control characters in the body but keeps emoji joiners', async () => {
+      await expectInvalid(t, guestComment({ body: 'a\u0085b' }), 'body', 'invalid_characters');
+      const family = '👩\u200D👩\u200D👧';
+      assert.equal((await t.post(guestComment({ thread: '/zwj/', body: family }))).status, 201);
+    });
+
+    it('says "invalid" for a field of the wrong type and "required" for a missing one', async () => {
+      await expectInvalid(t, guestComment({ thread: 5 }), 'thread', 'invalid');
+      await expectInvalid(t, guestComment({ thread: undefined }), 'thread', 'required');
     });
 
     it('reports every invalid field at once', async () => {

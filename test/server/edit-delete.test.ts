@@ -166,6 +166,19 @@ describe('DELETE /api/v1/comments/:id', () => {
     assert.equal(threads.length, 0);
   });
 
+  it('hides a deleted comment whose only replies are not public', async () => {
+    const parent = await post(t, { thread: '/held/' });
+    const reply = await post(t, { thread: '/held/', parentId: parent.id });
+    await t.deps.db
+      .updateTable('comments')
+      .set({ status: 'pending' })
+      .where('id', '=', reply.id)
+      .execute();
+    const res = await remove(t, parent.id, parent.token);
+    assert.deepEqual(await json<DeleteCommentResponse>(res), { comment: null });
+    assert.deepEqual((await thread(t, '/held/')).comments, []);
+  });
+
   it('never reuses an id, so an old token cannot touch a new comment', async () => {
     const old = await post(t, { thread: '/reuse/' });
     await remove(t, old.id, old.token);

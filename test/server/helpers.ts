@@ -67,7 +67,10 @@ export async function makeTestApp(
       request('/api/v1/comments', {
         method: 'POST',
         ...init,
-        headers: { 'Content-Type': 'application/json', ...(init.headers as Record<string, string>) },
+        headers: {
+          'Content-Type': 'application/json',
+          ...(init.headers as Record<string, string>),
+        },
         body: JSON.stringify(body),
       }),
     close: async () => {
