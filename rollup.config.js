@@ -31,7 +31,8 @@ function squeezeTemplates() {
         if (tag === 'css') {
           // CSS needs no newlines: they move to the end, where they cost next to nothing.
           const lines = raw.split('\n');
-          raw = lines.join(' ').replace(/ ?([{};:,]) ?/g, '$1') + '\n'.repeat(lines.length - 1);
+          raw = lines.join(' ').replace(/ ?([{};:,]) ?/g, '$1');
+          raw += '\n'.repeat(lines.length - 1);
         }
         code = code.slice(0, q.start) + raw + code.slice(q.end);
       }
@@ -60,6 +61,6 @@ export default {
       },
     }),
     squeezeTemplates(),
-    terser({ ecma: 2022, module: true, compress: { passes: 2 }, format: { comments: false } }),
+    terser({ ecma: 2022, module: true, compress: { passes: 3 }, format: { comments: false } }),
   ],
 };

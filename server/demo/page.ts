@@ -12,6 +12,7 @@ export function demoPage(publicUrl: string): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Notes from a small garden</title>
+<link rel="icon" href="data:,">
 <style>
   body { font: 18px/1.6 Georgia, 'Times New Roman', serif; max-width: 42rem; margin: 2rem auto; padding: 0 1rem; color: #222; background: #fdfcf8; }
   @media (prefers-color-scheme: dark) { body { color: #e8e6e1; background: #1b1c1e; } a { color: #9cc4ff; } }

@@ -13,7 +13,7 @@ export function demoRoutes(deps: Deps): Hono<AppEnv> {
   routes.get('/', (c) => {
     c.header(
       'Content-Security-Policy',
-      "default-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'",
+      `default-src 'self' ${deps.config.publicUrl}; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'`,
     );
     c.header('X-Content-Type-Options', 'nosniff');
     return c.html(demoPage(deps.config.publicUrl));

@@ -1,0 +1,72 @@
+/**
+ * Smoke test of the built bundle (dist/widget/confab.js, from `npx rollup -c`), which is
+ * what pages load: minified, with squeezed templates. Skipped when it has not been built.
+ */
+import { expect, waitUntil } from '@open-wc/testing';
+import {
+  comment,
+  deepAll,
+  deepText,
+  fakeFetch,
+  getByRole,
+  json,
+  routes,
+  threadResponse,
+  type,
+} from './helpers.js';
+
+const BUNDLE = new URL('/dist/widget/confab.js', location.origin).href;
+
+describe('the built bundle', () => {
+  before(async function () {
+    const found = await fetch(BUNDLE, { method: 'HEAD' }).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (!found) this.skip();
+    await import(/* @vite-ignore */ BUNDLE);
+  });
+
+  it('registers the elements, twice without complaint', async () => {
+    await import(/* @vite-ignore */ `${BUNDLE}?again`);
+    for (const tag of ['confab-thread', 'confab-comment', 'confab-composer', 'confab-count']) {
+      expect(customElements.get(tag), tag).to.exist;
+    }
+  });
+
+  it('renders and posts to the server next to the script', async () => {
+    const f = fakeFetch(
+      routes({
+        'GET threads': () =>
+          json(threadResponse([comment({ id: 'a', html: '<p>From the bundle</p>' })])),
+        'POST comments': () =>
+          json(
+            {
+              comment: comment({ id: 'b', html: '<p>Posted</p>' }),
+              editableUntil: new Date().toISOString(),
+            },
+            201,
+          ),
+      }),
+    );
+    const el = Object.assign(document.createElement('confab-thread'), { site: 'blog', fetch: f });
+    document.body.append(el);
+    try {
+      await waitUntil(() => deepText(el).includes('From the bundle'));
+      expect(f.calls[0]!.url.href).to.match(/^https?:\/\/[^/]+\/dist\/widget\/api\/v1\/threads\?/);
+      expect(f.calls[0]!.url.searchParams.get('thread')).to.equal(location.pathname);
+      const form = deepAll(el.shadowRoot!).find(
+        (e) => e.localName === 'confab-composer',
+      )!.shadowRoot!;
+      type(getByRole(form, 'textbox', 'Name'), 'Grace');
+      type(getByRole(form, 'textbox', 'Comment'), 'Hi');
+      getByRole(form, 'button', 'Post Comment').click();
+      await waitUntil(() => deepText(el).includes('Posted'));
+      // The squeezed styles still apply.
+      const avatar = deepAll(el.shadowRoot!).find((e) => e.getAttribute('part') === 'avatar')!;
+      expect(getComputedStyle(avatar).borderRadius).to.equal('50%');
+    } finally {
+      el.remove();
+    }
+  });
+});

@@ -1,0 +1,184 @@
+import { LitElement, html, nothing } from 'lit';
+import type { PublicComment } from '../../server/contract.js';
+import { ConfabActionRequestedEvent, type CommentAction } from '../events.js';
+import { avatar } from '../render/avatar.js';
+import { safeHtml, safeUrl } from '../render/safe-html.js';
+import { fullTime, relativeTime } from '../render/time.js';
+import { strings as s } from '../strings.js';
+import { css, shared, tokens } from '../styles/tokens.js';
+
+const styles = css`
+  header {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 0.25em 0.6em;
+  }
+  [part='avatar'] {
+    width: var(--s);
+    height: var(--s);
+    border-radius: 50%;
+    display: inline-grid;
+    place-items: center;
+    color: #fff;
+    font-weight: 600;
+    object-fit: cover;
+  }
+  .c0 {
+    background: #b42318;
+  }
+  .c1 {
+    background: #b54708;
+  }
+  .c2 {
+    background: #7a5c00;
+  }
+  .c3 {
+    background: #067647;
+  }
+  .c4 {
+    background: #0e7090;
+  }
+  .c5 {
+    background: #175cd3;
+  }
+  .c6 {
+    background: #6938ef;
+  }
+  .c7 {
+    background: #c11574;
+  }
+  [part='author'] {
+    font-weight: 600;
+  }
+  [part='author'] a {
+    color: inherit;
+  }
+  [part='badge'] {
+    font-size: 0.75em;
+    border: 1px solid;
+    border-radius: var(--r);
+    padding: 0 0.4em;
+  }
+  .actions {
+    display: flex;
+    gap: var(--g);
+    margin: 0;
+  }
+`;
+
+/**
+ * One comment: avatar, author, time, body and the reader's actions on it. It shows; it
+ * never talks to the server. `<confab-thread>` places it in the tree and slots a
+ * composer into it when the reader replies or edits.
+ *
+ * @summary One comment of a thread.
+ * @fires confab-action-requested - The reader pressed Reply, Edit or Delete.
+ * @slot - A composer: shown in place of the body while editing, else under the comment.
+ * @csspart base - The comment's `<article>`.
+ * @csspart avatar - The picture, or the initials drawn in its place.
+ * @csspart author - The author's name (a link to their website when they gave one).
+ * @csspart badge - "Author" or "Moderator".
+ * @csspart body - The rendered comment text.
+ * @csspart reply-button - The Reply button.
+ * @csspart action-button - The Edit and Delete buttons of one's own comment.
+ * @cssprop --confab-avatar-size - Avatar width and height.
+ * @cssprop --confab-accent - Buttons and links.
+ * @cssprop --confab-muted - Times and notes.
+ */
+export class ConfabComment extends LitElement {
+  static override styles = [tokens, shared, styles];
+
+  static override properties = {
+    comment: { attribute: false },
+    now: { attribute: false },
+    locale: {},
+    replyTo: { attribute: 'reply-to' },
+    own: { type: Boolean },
+    locked: { type: Boolean },
+    editing: { type: Boolean },
+  };
+
+  /** The comment to show. */
+  comment?: PublicComment;
+
+  /** "Now" in epoch ms, which relative times count from; the thread ticks it. */
+  now = 0;
+
+  /** A BCP 47 locale for times; the browser's by default. */
+  locale?: string;
+
+  /** The parent's author, shown as "in reply to …" once replies stop indenting. */
+  replyTo?: string;
+
+  /** The reader wrote this comment and may still edit or delete it. */
+  own = false;
+
+  /** No replies: the thread is locked. */
+  locked = false;
+
+  /** A composer in the slot replaces the body. */
+  editing = false;
+
+  /** Focuses the first of this comment's buttons (after a reply or an edit closes). */
+  override focus(): void {
+    void this.updateComplete.then(() => this.renderRoot.querySelector('button')?.focus());
+  }
+
+  #act(action: CommentAction) {
+    return () => this.dispatchEvent(new ConfabActionRequestedEvent(action, this.comment!));
+  }
+
+  override render() {
+    const c = this.comment;
+    if (!c) return nothing;
+    const a = c.author;
+    if (!a || c.status === 'deleted')
+      return html`<article part="base" class="m">${s.deleted}</article>`;
+    const time = Date.parse(c.createdAt);
+    const href = safeUrl(a.url);
+    const slot = html`<slot></slot>`;
+    return html`<article part="base">
+      <header>
+        ${avatar(a)}
+        <span part="author" dir="auto"
+          >${href ? html`<a href=${href} rel="nofollow ugc noopener noreferrer">${a.name}</a>` : a.name}</span
+        >
+        ${a.role ? html`<span part="badge">${s.roles[a.role]}</span>` : nothing}
+        <time datetime=${c.createdAt} title=${fullTime(time, this.locale)}
+          >${relativeTime(time, this.now || Date.now(), this.locale)}</time
+        >
+        ${c.editedAt ? html`<span class="m">${s.edited}</span>` : nothing}
+        ${this.replyTo ? html`<span class="m">${s.inReplyTo} ${this.replyTo}</span>` : nothing}
+      </header>
+      ${c.status === 'pending' ? html`<p class="m">${s.pending}</p>` : nothing}
+      ${this.editing ? slot : html`<div part="body" class="body" dir="auto">${safeHtml(c.html)}</div>`}
+      <p class="actions">
+        ${
+          this.locked || c.status !== 'published'
+            ? nothing
+            : html`<button part="reply-button" class="l" @click=${this.#act('reply')}>
+                ${s.reply}
+              </button>`
+        }
+        ${
+          this.own && !this.editing
+            ? html`<button part="action-button" class="l" @click=${this.#act('edit')}>
+                  ${s.edit}
+                </button>
+                <button part="action-button" class="l" @click=${this.#act('delete')}>
+                  ${s.delete}
+                </button>`
+            : nothing
+        }
+      </p>
+      ${this.editing ? nothing : slot}
+    </article>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'confab-comment': ConfabComment;
+  }
+}

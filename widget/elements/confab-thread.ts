@@ -1,0 +1,390 @@
+import { LitElement, html, nothing, type TemplateResult } from 'lit';
+import type { PublicComment, SortOrder } from '../../server/contract.js';
+import { ApiClient, type Fetch } from '../api/client.js';
+import { ApiError } from '../api/errors.js';
+import {
+  ConfabCommentDeletedEvent,
+  ConfabCommentEditedEvent,
+  ConfabCommentPostedEvent,
+  ConfabErrorEvent,
+  type ConfabActionRequestedEvent,
+} from '../events.js';
+import { ThreadController } from '../state/thread-controller.js';
+import { loadGrant, saveGrant } from '../state/storage.js';
+import { errorText, strings as s } from '../strings.js';
+import { shared, tokens } from '../styles/tokens.js';
+import type { Draft } from './confab-composer.js';
+import type { ConfabComment } from './confab-comment.js';
+import { styles } from './confab-thread.styles.js';
+
+/** `exportparts` that exposes a child's parts as `<prefix>__<part>` (Shoelace's convention). */
+const exportParts = (prefix: string, parts: string) =>
+  parts.replace(/[\w-]+/g, (p) => `${p}:${prefix}__${p}`).replace(/ /g, ',');
+const COMMENT_PARTS = exportParts(
+  'comment',
+  'base avatar author badge body reply-button action-button',
+);
+const COMPOSER_PARTS = exportParts(
+  'composer',
+  'form heading input textarea hint preview button submit-button error',
+);
+const SORTS = ['oldest', 'newest', 'top'] as const;
+
+/**
+ * The whole comment section of a page: "N comments on “Title”", the threaded list with
+ * Reply, and "Leave a Reply". It finds its server from its own script's URL, its thread
+ * from `location.pathname` and its title from `document.title`, so
+ * `<confab-thread site="myblog"></confab-thread>` is all a page needs.
+ *
+ * It is the only element that talks to the server: it owns the {@link ApiClient} and the
+ * thread's state, and acts on what its comments and composers ask for.
+ *
+ * @summary A page's comment thread with its form.
+ * @fires confab-comment-posted - The reader posted a comment (published or held).
+ * @fires confab-comment-edited - The reader edited their comment.
+ * @fires confab-comment-deleted - The reader deleted their comment.
+ * @fires confab-error - A request failed; `code` says why.
+ * @csspart thread - The section around everything.
+ * @csspart heading - "N comments on “Title”".
+ * @csspart sort - The sort selector.
+ * @csspart status - "Loading comments…", "Be the first to comment.", announcements.
+ * @csspart error - A load error (with the Retry button), or a failed deletion.
+ * @csspart list - Each list of comments (nested for replies).
+ * @csspart item - A list item: a comment and its replies.
+ * @csspart comment - A `<confab-comment>`; its own parts are `comment__author` etc.
+ * @csspart composer - A `<confab-composer>`; its own parts are `composer__input` etc.
+ * @csspart button - Retry and "Load more comments".
+ * @cssprop --confab-accent - Buttons, links and focus rings. Default: a blue for light or dark.
+ * @cssprop --confab-accent-text - Text on the accent. Default: white (black in dark mode).
+ * @cssprop --confab-border - Borders and reply lines. Default: 22% of the text colour.
+ * @cssprop --confab-muted - Times and notes. Default: 72% of the text colour.
+ * @cssprop --confab-radius - Corner radius of controls. Default: 6px.
+ * @cssprop --confab-gap - Space between comments. Default: 1rem.
+ * @cssprop --confab-avatar-size - Avatar width and height. Default: 2.5rem.
+ */
+export class ConfabThread extends LitElement {
+  static override styles = [tokens, shared, styles];
+
+  static override properties = {
+    site: {},
+    thread: {},
+    pageTitle: { attribute: 'title' },
+    server: {},
+    sort: {},
+    maxDepth: { attribute: 'max-depth', type: Number },
+    locale: {},
+    fetch: { attribute: false },
+    open: { state: true },
+    said: { state: true },
+    failed: { state: true },
+    now: { state: true },
+  };
+
+  /** The site id the server knows this blog by. Required. */
+  site = '';
+
+  /** The thread key; by default the page's path (`location.pathname`). */
+  thread = '';
+
+  /** The page's title for the heading and the server; by default `document.title`. */
+  pageTitle = '';
+
+  /** The Confab server's URL; by default the directory this script was loaded from. */
+  server = '';
+
+  /** The order of top-level comments: `oldest`, `newest` or `top`. */
+  sort: SortOrder = 'oldest';
+
+  /** How deep replies indent; deeper ones continue at this depth, "in reply to …". */
+  maxDepth = 4;
+
+  /** A BCP 47 locale for dates and times; the browser's by default. */
+  locale?: string;
+
+  /** The `fetch` to use instead of the browser's (tests; proxies). */
+  fetch?: Fetch;
+
+  /** The composer open inside a comment: a reply to it, or an edit of it. */
+  private open?: { id: string; edit: boolean; draft: Partial<Draft> };
+  /** What the polite live region says. */
+  private said = '';
+  /** A failure outside any form (deleting, loading more). */
+  private failed = '';
+  /** The clock for relative times and edit windows; ticks while connected. */
+  private now = 0;
+
+  #client?: ApiClient;
+  #timer?: ReturnType<typeof setInterval>;
+  readonly #ctl = new ThreadController(this, () => [
+    this.#client!,
+    this.site,
+    this.#key(),
+    this.sort,
+  ]);
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.now = Date.now();
+    this.#timer = setInterval(() => (this.now = Date.now()), 15e3);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearInterval(this.#timer);
+  }
+
+  override willUpdate(changed: Map<PropertyKey, unknown>): void {
+    if (!this.hasUpdated && !this.site) console.warn('[confab] <confab-thread> needs a site');
+    if (!this.#client || changed.has('server') || changed.has('fetch')) {
+      this.#client = new ApiClient(this.server || new URL('./', import.meta.url).href, this.fetch);
+    }
+  }
+
+  #key() {
+    return this.thread || location.pathname;
+  }
+
+  #titleText() {
+    return this.pageTitle || document.title;
+  }
+
+  /** Awaits a request, telling the page when it fails; the caller shows the error. */
+  async #call<T>(request: (api: ApiClient) => Promise<T>): Promise<T> {
+    try {
+      return await request(this.#client!);
+    } catch (e) {
+      this.dispatchEvent(new ConfabErrorEvent(e));
+      throw e;
+    }
+  }
+
+  #preview = async (body: string) =>
+    (await this.#call((api) => api.preview({ site: this.site, body }))).html;
+
+  async #post(d: Draft, parentId?: string) {
+    const r = await this.#call((api) =>
+      api.post(
+        {
+          site: this.site,
+          thread: this.#key(),
+          parentId,
+          body: d.body,
+          author: { name: d.name, email: d.email || undefined, url: d.url || undefined },
+          threadTitle: this.#titleText(),
+          threadUrl: location.href.split('#')[0],
+        },
+        d.key,
+      ),
+    );
+    const c = r.comment;
+    if (r.editToken) saveGrant(c.id, { token: r.editToken, until: r.editableUntil, body: d.body });
+    this.#ctl.add(c);
+    // A reply's composer closes; a reply being written elsewhere stays open.
+    if (parentId) this.open = undefined;
+    this.#announce(c.status === 'pending' ? s.pending : s.posted, parentId && c.id);
+    this.dispatchEvent(new ConfabCommentPostedEvent(c));
+  }
+
+  /**
+   * A request made with comment `c`'s edit token. A refusal no retry can fix forgets the
+   * token, which hides Edit and Delete; a comment the server no longer has leaves the view.
+   */
+  async #own<T>(c: PublicComment, request: (api: ApiClient, token: string) => Promise<T>) {
+    try {
+      return await this.#call((api) => request(api, loadGrant(c.id)?.token ?? ''));
+    } catch (e) {
+      const code = e instanceof ApiError ? e.code : '';
+      if (/^(forbidden|edit_window_closed|not_signed_in|not_found)$/.test(code)) saveGrant(c.id);
+      if (code === 'not_found') {
+        this.#ctl.change(c.id, null);
+        this.failed = errorText(e);
+      }
+      this.requestUpdate();
+      throw e;
+    }
+  }
+
+  async #save(c: PublicComment, d: Draft) {
+    const r = await this.#own(c, (api, token) => api.update(c.id, token, d.body));
+    const grant = loadGrant(c.id);
+    if (grant) saveGrant(c.id, { ...grant, body: d.body });
+    this.#ctl.change(c.id, r.comment);
+    this.open = undefined;
+    this.#announce(s.saved, c.id);
+    this.dispatchEvent(new ConfabCommentEditedEvent(r.comment));
+  }
+
+  async #del(c: PublicComment) {
+    if (!confirm(s.confirmDelete)) return;
+    this.failed = '';
+    try {
+      const r = await this.#own(c, (api, token) => api.remove(c.id, token));
+      saveGrant(c.id);
+      this.#ctl.change(c.id, r.comment);
+      if (this.open?.id === c.id) this.open = undefined;
+      this.#announce(s.removed);
+      this.dispatchEvent(new ConfabCommentDeletedEvent(c.id, r.comment));
+    } catch (e) {
+      this.failed = errorText(e);
+    }
+  }
+
+  /** Says `text` politely, and focuses comment `id` if given. */
+  #announce(text: string, id?: string | null | false) {
+    // A changed text is what makes a live region speak: say the same thing twice differently.
+    this.said = this.said === text ? text + '\u00a0' : text;
+    if (id) void this.updateComplete.then(() => this.#commentEl(id)?.focus());
+  }
+
+  #commentEl(id: string) {
+    return [...this.renderRoot.querySelectorAll('confab-comment')].find(
+      (el: ConfabComment) => el.comment?.id === id,
+    );
+  }
+
+  #onAction(e: ConfabActionRequestedEvent) {
+    e.stopPropagation();
+    const { action, comment } = e;
+    if (action === 'delete') void this.#del(comment);
+    else this.open = { id: comment.id, edit: action === 'edit', draft: {} };
+  }
+
+  #close = () => {
+    const id = this.open?.id;
+    this.open = undefined;
+    if (id) this.#commentEl(id)?.focus();
+  };
+
+  /** The main form, or with `c` and `open`, a reply to `c` or an edit of it. */
+  #composer(c?: PublicComment, open?: ConfabThread['open']) {
+    const edit = !!open?.edit;
+    return html`<confab-composer
+      part="composer"
+      exportparts=${COMPOSER_PARTS}
+      ?edit=${edit}
+      .draft=${open?.draft}
+      reply-to=${c?.author?.name ?? nothing}
+      .body=${(edit && c && loadGrant(c.id)?.body) || ''}
+      .send=${(d: Draft) => (edit ? this.#save(c!, d) : this.#post(d, c?.id))}
+      .preview=${this.#preview}
+      .cancel=${c && this.#close}
+    ></confab-composer>`;
+  }
+
+  /** List items for `list` at `depth` (1 = top level); past `maxDepth` replies stay flat. */
+  #items(
+    list: PublicComment[],
+    kids: Map<string | null, PublicComment[]>,
+    depth: number,
+    replyTo?: string,
+  ): TemplateResult[] {
+    const locked = this.#ctl.thread?.locked ?? false;
+    return list.flatMap((c) => {
+      const replies = kids.get(c.id) ?? [];
+      const nest = depth < this.maxDepth;
+      const open = this.open?.id === c.id ? this.open : undefined;
+      const item = html`<li part="item">
+        <confab-comment
+          part="comment"
+          exportparts=${COMMENT_PARTS}
+          .comment=${c}
+          .now=${this.now}
+          .locale=${this.locale}
+          .replyTo=${replyTo}
+          ?own=${!!loadGrant(c.id, this.now)}
+          ?locked=${locked}
+          ?editing=${open?.edit}
+          @confab-action-requested=${this.#onAction}
+          >${open ? this.#composer(c, open) : nothing}</confab-comment
+        >
+        ${
+          nest && replies.length
+            ? html`<ul part="list" role="list">
+                ${this.#items(replies, kids, depth + 1)}
+              </ul>`
+            : nothing
+        }
+      </li>`;
+      const name = c.author?.name ?? '…';
+      return nest ? [item] : [item, ...this.#items(replies, kids, depth, name)];
+    });
+  }
+
+  #list() {
+    const { comments } = this.#ctl;
+    if (!comments.length) return html`<p part="status">${s.empty}</p>`;
+    // Group by parent; a reply whose parent is not here (yet) shows at the top level.
+    const ids = new Set(comments.map((c) => c.id));
+    const kids = new Map<string | null, PublicComment[]>();
+    for (const c of comments) {
+      const parent = c.parentId && ids.has(c.parentId) ? c.parentId : null;
+      kids.set(parent, [...(kids.get(parent) ?? []), c]);
+    }
+    return html`<ul part="list" role="list">
+      ${this.#items(kids.get(null) ?? [], kids, 1)}
+    </ul>`;
+  }
+
+  #body() {
+    const ctl = this.#ctl;
+    switch (ctl.status) {
+      case 'initial':
+      case 'pending':
+        return html`<p part="status">${s.loading}</p>`;
+      case 'error':
+        return html`<p role="alert" part="error">${errorText(ctl.error)}</p>
+          <button part="button" @click=${() => ctl.load()}>${s.retry}</button>`;
+      case 'complete':
+        return html`${this.#list()}
+        ${ctl.error ? html`<p part="error">${errorText(ctl.error)}</p>` : nothing}
+        ${
+          ctl.nextCursor
+            ? html`<button
+                part="button"
+                ?disabled=${ctl.loadingMore}
+                @click=${() => ctl.load(true)}
+              >
+                ${s.more}
+              </button>`
+            : nothing
+        }`;
+    }
+  }
+
+  /**
+   * The main form, once the thread is known, outside the load states: re-sorting or a
+   * failed reload must not take away what the reader is typing.
+   */
+  #form() {
+    const thread = this.#ctl.thread;
+    if (!thread) return nothing;
+    return thread.locked ? html`<p part="status">${s.locked}</p>` : this.#composer();
+  }
+
+  override render() {
+    // title="" keeps the host's `title` attribute from showing as a tooltip everywhere.
+    return html`<section part="thread" title="" aria-labelledby="h">
+      <header>
+        <h2 id="h" part="heading">
+          ${s.heading(this.#ctl.thread?.commentCount, this.#titleText())}
+        </h2>
+        <select
+          part="sort"
+          aria-label=${s.sort}
+          @change=${(e: Event) => (this.sort = (e.target as HTMLSelectElement).value as SortOrder)}
+        >
+          ${SORTS.map((v) => html`<option value=${v} ?selected=${v === this.sort}>${s.sorts[v]}</option>`)}
+        </select>
+      </header>
+      <p role="status" part="status">${this.said}</p>
+      <p role="alert" part="error">${this.failed}</p>
+      ${this.#body()} ${this.#form()}
+    </section>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'confab-thread': ConfabThread;
+  }
+}

@@ -1,0 +1,15 @@
+/**
+ * @module index
+ * Confab's classes and types, without registering anything: import `define.js` (or
+ * the `/confab.js` bundle) for that, or define the tags yourself.
+ */
+export { ApiClient, type Fetch, type ThreadQuery } from './api/client.js';
+export { ApiError, NetworkError } from './api/errors.js';
+export { ConfabComment } from './elements/confab-comment.js';
+export { ConfabComposer, type Draft } from './elements/confab-composer.js';
+export { ConfabCount } from './elements/confab-count.js';
+export { ConfabThread } from './elements/confab-thread.js';
+export * from './events.js';
+export { safeFragment, safeHtml, safeUrl } from './render/safe-html.js';
+export { ThreadController, type ThreadArgs, type ThreadStatus } from './state/thread-controller.js';
+export { strings, errorText } from './strings.js';

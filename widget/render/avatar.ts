@@ -1,0 +1,32 @@
+/**
+ * @module render/avatar
+ * A reader's avatar: the provider's picture when there is one, else their initials on a
+ * colour picked from a hash of their name. Drawn locally: never Gravatar, which would
+ * leak a hash of the reader's email to a third party.
+ */
+import { html, type TemplateResult } from 'lit';
+import type { PublicAuthor } from '../../server/contract.js';
+import { safeUrl } from './safe-html.js';
+
+/** How many avatar colours the styles define (`.c0` … `.c7`). */
+const COLOURS = 8;
+
+export function initials(name: string): string {
+  return name
+    .split(/\s+/)
+    .filter(Boolean)
+    .slice(0, 2)
+    .map((w) => [...w][0])
+    .join('')
+    .toUpperCase();
+}
+
+export function avatar(author: PublicAuthor): TemplateResult {
+  const src = safeUrl(author.avatarUrl);
+  if (src?.startsWith('http')) return html`<img part="avatar" src=${src} alt="" />`;
+  let hash = 0;
+  for (const ch of author.name) hash = (hash * 31 + ch.codePointAt(0)!) % 997;
+  return html`<span part="avatar" class="c${hash % COLOURS}" aria-hidden="true"
+    >${initials(author.name)}</span
+  >`;
+}

@@ -1,0 +1,54 @@
+/**
+ * @module state/storage
+ * What the widget keeps in the reader's own browser (localStorage): the guest identity
+ * they chose to remember, and the edit tokens of their own comments. Storage can be
+ * missing or full (privacy modes, sandboxed frames), so every access tolerates failure.
+ */
+
+/** A guest's remembered identity (`confab:guest`), only if they ticked the box. */
+export interface Guest {
+  name: string;
+  email: string;
+  url: string;
+}
+
+/**
+ * The right to edit or delete one's own comment (`confab:edit:<id>`): the token the
+ * server returned, when the window closes, and the Markdown source the reader typed,
+ * since the server only sends HTML back.
+ */
+export interface EditGrant {
+  token: string;
+  until: string;
+  body: string;
+}
+
+function read<T>(key: string): T | undefined {
+  try {
+    return JSON.parse(localStorage.getItem(key) ?? 'null') ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function write(key: string, value?: unknown): void {
+  try {
+    if (value) localStorage.setItem(key, JSON.stringify(value));
+    else localStorage.removeItem(key);
+  } catch {
+    // Storage disabled or full: the reader just can't edit later.
+  }
+}
+
+export const loadGuest = () => read<Guest>('confab:guest');
+export const saveGuest = (g?: Guest) => write('confab:guest', g);
+
+/** The grant for a comment while its edit window is open at `now`; expired ones are dropped. */
+export function loadGrant(id: string, now = Date.now()): EditGrant | undefined {
+  const g = read<EditGrant>('confab:edit:' + id);
+  if (g && now < Date.parse(g.until)) return g;
+  if (g) write('confab:edit:' + id);
+  return undefined;
+}
+
+export const saveGrant = (id: string, g?: EditGrant) => write('confab:edit:' + id, g);

@@ -1,0 +1,86 @@
+/**
+ * @module strings
+ * Every piece of text the widget shows, in one object so that a locale can replace it
+ * later. Errors are looked up by the problem's stable `code`, never by its message.
+ */
+import { ApiError, NetworkError } from './api/errors.js';
+
+const plural = (n: number) => `${n} comment${n === 1 ? '' : 's'}`;
+
+export const strings = {
+  /** "3 comments on “Title”"; before the thread has loaded, just "Comments". */
+  heading: (n: number | undefined, title: string) =>
+    (n === undefined ? 'Comments' : n ? plural(n) : 'No comments yet') +
+    (title ? ` on “${title}”` : ''),
+  count: plural,
+  sort: 'Sort comments',
+  sorts: { oldest: 'Oldest', newest: 'Newest', top: 'Top' },
+  loading: 'Loading comments…',
+  empty: 'Be the first to comment.',
+  retry: 'Retry',
+  more: 'Load more comments',
+  locked: 'Comments are closed.',
+  leave: 'Leave a Reply',
+  replyTo: (name: string) => `Leave a Reply to ${name}`,
+  inReplyTo: 'in reply to',
+  reply: 'Reply',
+  cancelReply: 'Cancel reply',
+  cancel: 'Cancel',
+  edit: 'Edit',
+  delete: 'Delete',
+  confirmDelete: 'Delete this comment?',
+  edited: '(edited)',
+  deleted: 'This comment was deleted.',
+  pending: 'Your comment is awaiting moderation.',
+  posted: 'Your comment was posted.',
+  saved: 'Your comment was updated.',
+  removed: 'Your comment was deleted.',
+  roles: { owner: 'Author', moderator: 'Moderator' },
+  name: 'Name',
+  email: 'Email',
+  emailHint: '(never shown)',
+  url: 'Website',
+  body: 'Comment',
+  bodyHint: 'Markdown supported',
+  preview: 'Preview',
+  remember: 'Save my name, email, and website in this browser for the next time I comment.',
+  post: 'Post Comment',
+  posting: 'Posting…',
+  save: 'Save',
+  saving: 'Saving…',
+  rateLimited: (s: number) => `You're commenting too fast. Try again in ${s} s.`,
+  errors: {
+    network: 'Could not reach the comment server.',
+    validation_failed: 'Please correct the marked fields.',
+    thread_locked: 'Comments are closed.',
+    guests_not_allowed: 'Only signed-in readers can comment here.',
+    edit_window_closed: 'The time to edit this comment has passed.',
+    payload_too_large: 'Your comment is too long.',
+    forbidden: 'You are not allowed to do that.',
+    not_signed_in: 'This browser can no longer change that comment.',
+    origin_not_allowed: 'Comments are not enabled for this page.',
+    site_not_found: 'Comments are not enabled for this page.',
+    not_found: 'That comment no longer exists.',
+    parent_not_found: 'The comment you are replying to no longer exists.',
+    other: 'Something went wrong. Please try again.',
+  } as Record<string, string>,
+  /** By a field error's `code`. */
+  fields: {
+    required: 'Please fill in this field.',
+    too_long: 'This is too long.',
+    too_short: 'This is too short.',
+    not_a_url: 'Enter a web address like example.com.',
+    other: 'This does not look right.',
+  } as Record<string, string>,
+};
+
+/** The reader-facing sentence for anything a request threw. */
+export function errorText(e: unknown): string {
+  const { errors } = strings;
+  if (e instanceof NetworkError) return errors.network!;
+  if (!(e instanceof ApiError)) return errors.other!;
+  const wait = e.problem.retryAfter;
+  return e.code === 'rate_limited'
+    ? strings.rateLimited(Math.ceil(wait ?? 60))
+    : (errors[e.code] ?? errors.other!);
+}
