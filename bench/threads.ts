@@ -10,7 +10,7 @@ import { serve } from '@hono/node-server';
 import { createApp } from '../server/app.js';
 import { buildRuntime } from '../server/bootstrap.js';
 import { loadConfig } from '../server/config.js';
-import { postComment } from '../server/services/comments-write.js';
+import { postComment } from '../server/services/comments-post.js';
 import { addSite } from '../server/services/sites.js';
 
 const ORIGIN = 'https://bench.example';

@@ -43,7 +43,6 @@ const serverOptions = {
   'trust-proxy': { type: 'string' },
   'edit-window': { type: 'string' },
   'max-body': { type: 'string' },
-  secret: { type: 'string' },
   demo: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;

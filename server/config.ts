@@ -84,7 +84,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, flags: Flags = {}): Config {
     problems.push(`--public-url (CONFAB_PUBLIC_URL) must be an http(s) URL (got "${publicUrl}")`);
   }
 
-  const secret = pick(flags, env, 'secret');
+  // Environment only: a command-line flag would show in `ps` to every local user.
+  const secret = pick({}, env, 'secret');
   if (secret !== undefined && secret.length < 32) {
     problems.push('CONFAB_SECRET must be at least 32 characters (try `openssl rand -hex 32`)');
   }

@@ -4,7 +4,7 @@
  * Runs on every `serve --demo`; seeds only an empty thread.
  */
 import type { Deps } from '../deps.js';
-import { postComment } from '../services/comments-write.js';
+import { postComment } from '../services/comments-post.js';
 import { readThread } from '../services/comments-read.js';
 import { addSite, findSite, updateSite } from '../services/sites.js';
 

@@ -6,7 +6,7 @@ import type { Context } from 'hono';
 import type { Deps } from '../deps.js';
 import type { AppEnv } from '../env.js';
 import { hashClientAddress, resolveClientAddress } from '../services/clients.js';
-import type { Caller } from '../services/comments-write.js';
+import type { Caller } from '../services/authorship.js';
 
 export function callerOf(c: Context<AppEnv>, deps: Deps): Caller {
   const address = resolveClientAddress(

@@ -7,12 +7,9 @@ import { z } from 'zod';
 import type { Deps } from '../deps.js';
 import type { AppEnv } from '../env.js';
 import { limitBody, readJson, requireJson } from '../middleware/json-body.js';
-import {
-  deleteComment,
-  editComment,
-  postComment,
-  previewComment,
-} from '../services/comments-write.js';
+import { deleteComment, editComment } from '../services/comments-edit.js';
+import { postComment } from '../services/comments-post.js';
+import { previewComment } from '../services/preview.js';
 import { callerOf } from './caller.js';
 
 const newComment = z.object({

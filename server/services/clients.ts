@@ -53,13 +53,13 @@ export function resolveClientAddress(
   if (peer === undefined || trustProxy.length === 0 || forwardedFor === undefined) return peer;
   const trusted = toBlockList(trustProxy);
   if (!isTrusted(trusted, peer)) return peer;
-  const hops = forwardedFor
-    .split(',')
-    .map((h) => hopAddress(h.trim()))
-    .filter((h) => isIP(h) !== 0);
+  const hops = forwardedFor.split(',').map((h) => hopAddress(h.trim()));
   for (let i = hops.length - 1; i >= 0; i--) {
-    const hop = hops[i];
-    if (hop !== undefined && !isTrusted(trusted, hop)) return hop;
+    const hop = hops[i] ?? '';
+    // A hop that is not an address ("unknown", garbage) ends the trail: whatever stands
+    // left of it was written by the client, not by a proxy we trust.
+    if (isIP(hop) === 0) return peer;
+    if (!isTrusted(trusted, hop)) return hop;
   }
   return peer;
 }

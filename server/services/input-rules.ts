@@ -136,7 +136,11 @@ export function checkTitle(raw: string | undefined, field = 'threadTitle'): Rule
   return ok(title);
 }
 
-/** The page the thread is on: an absolute http(s) URL, kept without its fragment. */
+/**
+ * The page the thread is on: an absolute http(s) URL. Only origin and path are kept: a
+ * query string can carry a reader's email or a token (newsletter and sign-in links), and
+ * whatever is stored here is public.
+ */
 export function checkPageUrl(raw: string | undefined, field = 'threadUrl'): Rule<URL | null> {
   if (raw === undefined || raw === '') return ok(null);
   if (raw.length > LIMITS.pageUrlChars) {
@@ -152,6 +156,7 @@ export function checkPageUrl(raw: string | undefined, field = 'threadUrl'): Rule
     return fail(field, 'not_a_url', 'threadUrl is not an http(s) URL.');
   }
   url.hash = '';
+  url.search = '';
   return ok(url);
 }
 

@@ -47,6 +47,12 @@ class ImmediateSqliteDialect extends SqliteDialect {
   }
 }
 
+/** Did a write fail on a UNIQUE constraint? (SQLite's code; PostgreSQL's is 23505.) */
+export function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === '23505';
+}
+
 /** Opens `location`: a SQLite file path (created with its folder if missing). */
 export function openDatabase(location: string): OpenedDatabase {
   if (/^postgres(ql)?:\/\//i.test(location)) {

@@ -35,6 +35,8 @@ export interface CommentTable {
   parent_id: string | null;
   /** The top-level comment this one hangs under (its own id when top-level). */
   root_id: string;
+  /** 0 for a top-level comment, its parent's depth + 1 for a reply (capped). */
+  depth: number;
   status: string;
   body_source: string;
   body_html: string;

@@ -1,0 +1,124 @@
+/**
+ * @module services/comments-edit
+ * Editing and deleting by a comment's author. The check and the write happen in one
+ * transaction, so an edit racing a delete cannot bring deleted text back.
+ */
+import type { DeleteCommentResponse, UpdateCommentResponse } from '../contract.js';
+import type { Deps } from '../deps.js';
+import { AppError, invalid } from '../errors.js';
+import {
+  countChildren,
+  countVisibleChildren,
+  deleteCommentRow,
+  findCommentById,
+  updateCommentRow,
+} from '../store/comments.js';
+import type { Db } from '../store/dialect.js';
+import type { CommentRow } from '../store/schema.js';
+import { deleteThreadIfEmpty, findThreadById } from '../store/threads.js';
+import { clientBucket, editableUntil, isId, tokenMatches, type Caller } from './authorship.js';
+import { enforceRateLimit } from './clients.js';
+import { toPublicComment } from './comment-view.js';
+import { checkBody } from './input-rules.js';
+import { assertOriginAllowed, getSite, type Site } from './sites.js';
+
+/** The comment and its site, when the caller may change it now; else why not. */
+async function authorize(
+  deps: Deps,
+  db: Db,
+  id: string,
+  caller: Caller,
+): Promise<{ row: CommentRow; site: Site }> {
+  const row = isId(id) ? await findCommentById(db, id) : undefined;
+  if (row === undefined || row.status === 'deleted') throw new AppError(404, 'not_found');
+  const thread = await findThreadById(db, row.thread_id);
+  if (thread === undefined) throw new AppError(404, 'not_found');
+  const site = await getSite({ ...deps, db }, thread.site_id);
+  assertOriginAllowed(site, caller.origin);
+  if (caller.editToken === undefined || caller.editToken === '') {
+    throw new AppError(401, 'not_signed_in', { detail: 'Send the Confab-Edit-Token header.' });
+  }
+  if (!tokenMatches(caller.editToken, row.edit_token_hash)) throw new AppError(403, 'forbidden');
+  if (deps.now().getTime() >= editableUntil(deps, row).getTime()) {
+    throw new AppError(403, 'edit_window_closed');
+  }
+  return { row, site };
+}
+
+export async function editComment(
+  deps: Deps,
+  id: string,
+  input: { body: string },
+  caller: Caller,
+): Promise<UpdateCommentResponse> {
+  const body = checkBody(input.body);
+  if (!body.ok) throw invalid([body.error]);
+  // Rendering is the expensive part: refuse a stranger before it, and a flood after it.
+  const { site } = await authorize(deps, deps.db, id, caller);
+  await enforceRateLimit(
+    deps,
+    clientBucket('edit', site, caller),
+    site.rateLimit === 0 ? 0 : site.rateLimit * 2,
+  );
+  const patch = {
+    body_source: body.value,
+    body_html: deps.renderer.render(body.value),
+    render_version: deps.renderer.version,
+    edited_at: deps.now().toISOString(),
+  };
+  return deps.db.transaction().execute(async (trx) => {
+    const { row } = await authorize(deps, trx, id, caller);
+    await updateCommentRow(trx, row.id, patch);
+    const replies = await countVisibleChildren(trx, row.id);
+    return { comment: toPublicComment({ ...row, ...patch }, replies) };
+  });
+}
+
+/**
+ * With replies, a comment becomes a placeholder: no body, no author, no address hash.
+ * Without, it leaves the thread, and so does any placeholder above it left with nothing.
+ */
+export async function deleteComment(
+  deps: Deps,
+  id: string,
+  caller: Caller,
+): Promise<DeleteCommentResponse> {
+  return deps.db.transaction().execute(async (trx) => {
+    const { row } = await authorize(deps, trx, id, caller);
+    if ((await countChildren(trx, row.id)) > 0) {
+      const patch = {
+        status: 'deleted',
+        body_source: '',
+        body_html: '',
+        author_name: null,
+        author_email: null,
+        author_url: null,
+        ip_hash: null,
+        edit_token_hash: null,
+        idempotency_key: null,
+        pinned: 0,
+        deleted_at: deps.now().toISOString(),
+      };
+      await updateCommentRow(trx, row.id, patch);
+      // Replies nobody else can see (held, spam) keep the row but not a public placeholder.
+      const visible = await countVisibleChildren(trx, row.id);
+      return { comment: visible === 0 ? null : toPublicComment({ ...row, ...patch }, visible) };
+    }
+    await deleteCommentRow(trx, row.id);
+    let parentId = row.parent_id;
+    while (parentId !== null) {
+      const parent = await findCommentById(trx, parentId);
+      if (
+        parent === undefined ||
+        parent.status !== 'deleted' ||
+        (await countChildren(trx, parent.id)) > 0
+      ) {
+        break;
+      }
+      await deleteCommentRow(trx, parent.id);
+      parentId = parent.parent_id;
+    }
+    await deleteThreadIfEmpty(trx, row.thread_id);
+    return { comment: null };
+  });
+}

@@ -1,0 +1,226 @@
+/**
+ * @module services/comments-post
+ * Posting a comment as a guest: every rule checked before anything is written, then one
+ * transaction for the thread and the comment, so a refused post leaves nothing behind.
+ */
+import { randomUUID } from 'node:crypto';
+import type { CreateCommentResponse } from '../contract.js';
+import type { Deps } from '../deps.js';
+import { AppError, invalid } from '../errors.js';
+import {
+  countVisibleChildren,
+  findCommentById,
+  findCommentByIdempotencyKey,
+  hasPublishedGuestComment,
+  insertComment,
+} from '../store/comments.js';
+import { isUniqueViolation, type Db } from '../store/dialect.js';
+import type { CommentRow } from '../store/schema.js';
+import { findThreadByKey, upsertThread } from '../store/threads.js';
+import {
+  clientBucket,
+  editableUntil,
+  editTokenFor,
+  hashToken,
+  isId,
+  type Caller,
+} from './authorship.js';
+import { enforceRateLimit } from './clients.js';
+import { toPublicComment } from './comment-view.js';
+import {
+  checkBody,
+  checkEmail,
+  checkName,
+  checkPageUrl,
+  checkThreadKey,
+  checkTitle,
+  checkWebsite,
+  collect,
+} from './input-rules.js';
+import { assertOriginAllowed, getSite, type Site } from './sites.js';
+
+export type { Caller } from './authorship.js';
+
+/**
+ * Replies nest at most this deep; a reply to a comment at this depth becomes its sibling
+ * (WordPress does the same). Keeps every tree walk shallow whatever readers do.
+ */
+export const MAX_DEPTH = 32;
+
+export interface NewComment {
+  site: string;
+  thread: string;
+  parentId?: string | null | undefined;
+  body: string;
+  author?: { name: string; email?: string | undefined; url?: string | undefined } | undefined;
+  threadTitle?: string | undefined;
+  threadUrl?: string | undefined;
+}
+
+/** A page URL must be on one of the site's origins, like the page itself (else 403). */
+function assertPageOnSite(site: Site, pageUrl: URL | null): void {
+  if (pageUrl !== null && !site.origins.includes(pageUrl.origin)) {
+    throw new AppError(403, 'origin_not_allowed', {
+      detail: `threadUrl ${pageUrl.origin} is not one of the site's origins.`,
+    });
+  }
+}
+
+async function initialStatus(
+  db: Db,
+  site: Site,
+  name: string,
+  email: string | null,
+): Promise<string> {
+  switch (site.moderation) {
+    case 'none':
+      return 'published';
+    case 'first-time':
+      // WordPress's "comment author must have a previously approved comment", for guests.
+      return email !== null && (await hasPublishedGuestComment(db, site.id, name, email))
+        ? 'published'
+        : 'pending';
+    case 'guests':
+    case 'all':
+      return 'pending';
+  }
+}
+
+/** Where a reply hangs: its parent, or the parent's parent once the tree is MAX_DEPTH deep. */
+async function placeReply(db: Db, threadId: string, parentId: string): Promise<CommentRow> {
+  const parent = await findCommentById(db, parentId);
+  if (parent === undefined || parent.thread_id !== threadId || parent.status !== 'published') {
+    throw new AppError(422, 'parent_not_found');
+  }
+  if (parent.depth < MAX_DEPTH || parent.parent_id === null) return parent;
+  return (await findCommentById(db, parent.parent_id)) ?? parent;
+}
+
+/** The earlier answer to this client's post with the same idempotency key, if any. */
+async function findReplay(
+  deps: Deps,
+  db: Db,
+  site: Site,
+  threadKey: string,
+  scopedKey: string,
+): Promise<CreateCommentResponse | undefined> {
+  const thread = await findThreadByKey(db, site.id, threadKey);
+  if (thread === undefined) return undefined;
+  const row = await findCommentByIdempotencyKey(db, thread.id, scopedKey);
+  if (row === undefined) return undefined;
+  return {
+    comment: toPublicComment(row, await countVisibleChildren(db, row.id)),
+    editToken: editTokenFor(deps, row.id, scopedKey),
+    editableUntil: editableUntil(deps, row).toISOString(),
+  };
+}
+
+export async function postComment(
+  deps: Deps,
+  input: NewComment,
+  caller: Caller,
+): Promise<CreateCommentResponse> {
+  const site = await getSite(deps, input.site);
+  assertOriginAllowed(site, caller.origin);
+  if (!site.allowGuests) {
+    throw new AppError(403, 'guests_not_allowed', { detail: 'Sign in to comment on this site.' });
+  }
+  const key = checkThreadKey(input.thread);
+  const body = checkBody(input.body);
+  const name = checkName(input.author?.name ?? '');
+  const email = checkEmail(input.author?.email);
+  const url = checkWebsite(input.author?.url);
+  const title = checkTitle(input.threadTitle);
+  const pageUrl = checkPageUrl(input.threadUrl);
+  const errors = collect(key, body, name, email, url, title, pageUrl);
+  if (input.parentId !== undefined && input.parentId !== null && !isId(input.parentId)) {
+    errors.push({ field: 'parentId', code: 'invalid', message: 'parentId is not a comment id.' });
+  }
+  if (
+    errors.length > 0 ||
+    !key.ok ||
+    !body.ok ||
+    !name.ok ||
+    !email.ok ||
+    !url.ok ||
+    !title.ok ||
+    !pageUrl.ok
+  ) {
+    throw invalid(errors);
+  }
+  assertPageOnSite(site, pageUrl.value);
+  // Idempotency keys are the client's own: scoped by its address hash, so nobody else's
+  // key can fetch their comment (which may be held for moderation).
+  const scopedKey =
+    caller.idempotencyKey === undefined
+      ? null
+      : `${caller.clientHash ?? 'unknown'}:${caller.idempotencyKey}`;
+  if (scopedKey !== null) {
+    const replayed = await findReplay(deps, deps.db, site, key.value, scopedKey);
+    if (replayed !== undefined) return replayed;
+  }
+  await enforceRateLimit(deps, clientBucket('comment', site, caller), site.rateLimit);
+
+  const html = deps.renderer.render(body.value);
+  const now = deps.now().toISOString();
+  const insert = (): Promise<CreateCommentResponse> =>
+    deps.db.transaction().execute(async (trx) => {
+      const thread = await upsertThread(trx, {
+        id: randomUUID(),
+        site_id: site.id,
+        key: key.value,
+        title: title.value,
+        url: pageUrl.value === null ? null : pageUrl.value.href,
+        locked: 0,
+        created_at: now,
+      });
+      if (thread.locked === 1) throw new AppError(403, 'thread_locked');
+      if (scopedKey !== null) {
+        const replayed = await findReplay(deps, trx, site, key.value, scopedKey);
+        if (replayed !== undefined) return replayed;
+      }
+      const parent =
+        input.parentId == null ? undefined : await placeReply(trx, thread.id, input.parentId);
+      const id = randomUUID();
+      const token = editTokenFor(deps, id, scopedKey);
+      const row: CommentRow = {
+        id,
+        thread_id: thread.id,
+        parent_id: parent?.id ?? null,
+        root_id: parent?.root_id ?? id,
+        depth: parent === undefined ? 0 : parent.depth + 1,
+        status: await initialStatus(trx, site, name.value, email.value),
+        body_source: body.value,
+        body_html: html,
+        render_version: deps.renderer.version,
+        author_name: name.value,
+        author_email: email.value,
+        author_url: url.value,
+        user_id: null,
+        ip_hash: caller.clientHash,
+        edit_token_hash: hashToken(token),
+        idempotency_key: scopedKey,
+        score: 0,
+        pinned: 0,
+        created_at: now,
+        edited_at: null,
+        deleted_at: null,
+      };
+      await insertComment(trx, row);
+      return {
+        comment: toPublicComment(row, 0),
+        editToken: token,
+        editableUntil: editableUntil(deps, row).toISOString(),
+      };
+    });
+  try {
+    return await insert();
+  } catch (error) {
+    // Another server process won the race for this idempotency key: answer with its comment.
+    if (scopedKey !== null && isUniqueViolation(error)) {
+      const replayed = await findReplay(deps, deps.db, site, key.value, scopedKey);
+      if (replayed !== undefined) return replayed;
+    }
+    throw error;
+  }
+}
