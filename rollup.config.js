@@ -5,9 +5,11 @@ import typescript from '@rollup/plugin-typescript';
 
 /**
  * Squeezes the indentation out of the widget's Lit `html` and `css` templates (prettier
- * keeps it in the source), and the spaces around CSS punctuation. Terser never looks
- * inside template literals, and the bundle has a 12 KB brotli budget. Every newline
- * stays (a CSS template's move to its end), so line numbers and the source map hold.
+ * keeps it in the source), and what else HTML and CSS can do without: spaces around CSS
+ * punctuation, the last `;` of a rule, quotes around one-word values, the `/` of `/>`.
+ * Terser never looks inside template literals, and the bundle has a 12 KB brotli budget.
+ * A template's newlines move out of it, into the JavaScript just after it (after its
+ * closing backtick, or its next `${`), so line numbers and the source map still hold.
  */
 function squeezeTemplates() {
   return {
@@ -27,14 +29,29 @@ function squeezeTemplates() {
       quasis.sort(([a], [b]) => b.start - a.start);
       for (const [q, tag] of quasis) {
         let raw = code.slice(q.start, q.end);
-        raw = raw.replace(/[ \t]*\n\s*/g, (ws) => ws.replace(/[^\n]/g, ''));
+        const newlines = raw.split('\n').length - 1;
+        // In HTML, as in CSS, a run of white space with a newline in it is one space.
+        raw = raw.replace(/[ \t]*\n\s*/g, ' ');
         if (tag === 'css') {
-          // CSS needs no newlines: they move to the end, where they cost next to nothing.
-          const lines = raw.split('\n');
-          raw = lines.join(' ').replace(/ ?([{};:,]) ?/g, '$1');
-          raw += '\n'.repeat(lines.length - 1);
+          raw = raw
+            .trim()
+            .replace(/ ?([{};:,]) ?/g, '$1')
+            .replace(/;}/g, '}')
+            .replace(/='([a-z][\w-]*)'\]/g, '=$1]')
+            .replace(/([^\w.#-])0\.(\d)/g, '$1.$2');
+        } else {
+          raw = raw
+            .replace(/ ?\/>/g, '>')
+            .replace(/ >/g, '>')
+            .replace(/(\s[\w-]+=)"([\w-]+)"/g, '$1$2');
         }
-        code = code.slice(0, q.start) + raw + code.slice(q.end);
+        const after = q.end + (q.tail ? 1 : 2);
+        code =
+          code.slice(0, q.start) +
+          raw +
+          code.slice(q.end, after) +
+          '\n'.repeat(newlines) +
+          code.slice(after);
       }
       return { code, map: null };
     },
@@ -61,6 +78,12 @@ export default {
       },
     }),
     squeezeTemplates(),
-    terser({ ecma: 2022, module: true, compress: { passes: 3 }, format: { comments: false } }),
+    terser({
+      ecma: 2022,
+      module: true,
+      // Nothing here reads a function's `length`, and no property read has a side effect.
+      compress: { passes: 3, keep_fargs: false, pure_getters: true },
+      format: { comments: false },
+    }),
   ],
 };

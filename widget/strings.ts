@@ -3,7 +3,12 @@
  * Every piece of text the widget shows, in one object so that a locale can replace it
  * later. Errors are looked up by the problem's stable `code`, never by its message.
  */
+import type { ErrorCode } from '../server/contract.js';
 import { ApiError, NetworkError } from './api/errors.js';
+
+/** Texts looked up by a code from the server, with a fallback for codes without one. */
+type ByCode<K extends string> = Partial<Record<K, string>> & { other: string };
+type Errors = ByCode<ErrorCode> & { network: string };
 
 const plural = (n: number) => `${n} comment${n === 1 ? '' : 's'}`;
 
@@ -49,6 +54,7 @@ export const strings = {
   save: 'Save',
   saving: 'Saving…',
   rateLimited: (s: number) => `You're commenting too fast. Try again in ${s} s.`,
+  /** By the problem's `code`; `network` when no answer came. */
   errors: {
     network: 'Could not reach the comment server.',
     validation_failed: 'Please correct the marked fields.',
@@ -63,7 +69,7 @@ export const strings = {
     not_found: 'That comment no longer exists.',
     parent_not_found: 'The comment you are replying to no longer exists.',
     other: 'Something went wrong. Please try again.',
-  } as Record<string, string>,
+  } satisfies Errors as Errors,
   /** By a field error's `code`. */
   fields: {
     required: 'Please fill in this field.',
@@ -71,16 +77,16 @@ export const strings = {
     too_short: 'This is too short.',
     not_a_url: 'Enter a web address like example.com.',
     other: 'This does not look right.',
-  } as Record<string, string>,
+  } as ByCode<string>,
 };
 
 /** The reader-facing sentence for anything a request threw. */
 export function errorText(e: unknown): string {
   const { errors } = strings;
-  if (e instanceof NetworkError) return errors.network!;
-  if (!(e instanceof ApiError)) return errors.other!;
+  if (e instanceof NetworkError) return errors.network;
+  if (!(e instanceof ApiError)) return errors.other;
   const wait = e.problem.retryAfter;
   return e.code === 'rate_limited'
     ? strings.rateLimited(Math.ceil(wait ?? 60))
-    : (errors[e.code] ?? errors.other!);
+    : (errors[e.code] ?? errors.other);
 }

@@ -54,7 +54,7 @@ export class ApiClient {
       ['sort', q.sort],
     ];
     if (q.cursor) p.push(['cursor', q.cursor]);
-    return this.#send('GET', 'threads?' + new URLSearchParams(p));
+    return this.#send('GET', `threads?${new URLSearchParams(p)}`);
   }
 
   /**
@@ -95,7 +95,7 @@ export class ApiClient {
   /** Published comment counts of several threads in one request. */
   counts(site: string, threads: string[]): Promise<CountsResponse> {
     const p = [['site', site], ...threads.map((t) => ['thread', t])];
-    return this.#send('GET', 'counts?' + new URLSearchParams(p));
+    return this.#send('GET', `counts?${new URLSearchParams(p)}`);
   }
 
   async #send<T>(
@@ -120,8 +120,11 @@ export class ApiClient {
       throw new NetworkError(e);
     }
     if (res.ok) return json as T;
-    const problem = { ...(json as Problem | undefined) } as Problem;
-    problem.code ??= 'internal_error';
+    // Not JSON, or JSON without a code (a proxy's error page): still an ApiError.
+    const problem = {
+      code: 'internal_error',
+      ...(json as Partial<Problem> | undefined),
+    } as Problem;
     problem.retryAfter ??= Number(res.headers.get('retry-after')) || undefined;
     throw new ApiError(res.status, problem.code, problem);
   }

@@ -125,8 +125,8 @@ export class ConfabComment extends LitElement {
     void this.updateComplete.then(() => this.renderRoot.querySelector('button')?.focus());
   }
 
-  #act(action: CommentAction) {
-    return () => this.dispatchEvent(new ConfabActionRequestedEvent(action, this.comment!));
+  #act(action: CommentAction, c: PublicComment) {
+    return () => this.dispatchEvent(new ConfabActionRequestedEvent(action, c));
   }
 
   override render() {
@@ -157,16 +157,16 @@ export class ConfabComment extends LitElement {
         ${
           this.locked || c.status !== 'published'
             ? nothing
-            : html`<button part="reply-button" class="l" @click=${this.#act('reply')}>
+            : html`<button part="reply-button" class="l" @click=${this.#act('reply', c)}>
                 ${s.reply}
               </button>`
         }
         ${
           this.own && !this.editing
-            ? html`<button part="action-button" class="l" @click=${this.#act('edit')}>
+            ? html`<button part="action-button" class="l" @click=${this.#act('edit', c)}>
                   ${s.edit}
                 </button>
-                <button part="action-button" class="l" @click=${this.#act('delete')}>
+                <button part="action-button" class="l" @click=${this.#act('delete', c)}>
                   ${s.delete}
                 </button>`
             : nothing

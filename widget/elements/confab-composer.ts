@@ -160,7 +160,8 @@ export class ConfabComposer extends LitElement {
     this.busy = true;
     this.error = '';
     this.invalid = {};
-    this.#draft.key ??= crypto.randomUUID?.();
+    // Missing outside secure contexts (plain-http pages), whatever the DOM types say.
+    this.#draft.key ??= (crypto as Partial<Crypto>).randomUUID?.();
     try {
       await this.send({ ...this.#draft });
       const { name, email, url, save } = this.#draft;

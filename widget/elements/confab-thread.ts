@@ -116,7 +116,7 @@ export class ConfabThread extends LitElement {
   #client?: ApiClient;
   #timer?: ReturnType<typeof setInterval>;
   readonly #ctl = new ThreadController(this, () => [
-    this.#client!,
+    this.#api(),
     this.site,
     this.#key(),
     this.sort,
@@ -135,9 +135,15 @@ export class ConfabThread extends LitElement {
 
   override willUpdate(changed: Map<PropertyKey, unknown>): void {
     if (!this.hasUpdated && !this.site) console.warn('[confab] <confab-thread> needs a site');
-    if (!this.#client || changed.has('server') || changed.has('fetch')) {
-      this.#client = new ApiClient(this.server || new URL('./', import.meta.url).href, this.fetch);
-    }
+    if (changed.has('server') || changed.has('fetch')) this.#client = undefined;
+  }
+
+  /** The client for the current `server` and `fetch`, made when first needed after a change. */
+  #api(): ApiClient {
+    return (this.#client ??= new ApiClient(
+      this.server || new URL('./', import.meta.url).href,
+      this.fetch,
+    ));
   }
 
   #key() {
@@ -151,7 +157,7 @@ export class ConfabThread extends LitElement {
   /** Awaits a request, telling the page when it fails; the caller shows the error. */
   async #call<T>(request: (api: ApiClient) => Promise<T>): Promise<T> {
     try {
-      return await request(this.#client!);
+      return await request(this.#api());
     } catch (e) {
       this.dispatchEvent(new ConfabErrorEvent(e));
       throw e;
@@ -257,15 +263,15 @@ export class ConfabThread extends LitElement {
 
   /** The main form, or with `c` and `open`, a reply to `c` or an edit of it. */
   #composer(c?: PublicComment, open?: ConfabThread['open']) {
-    const edit = !!open?.edit;
+    const edit = c && open?.edit;
     return html`<confab-composer
       part="composer"
       exportparts=${COMPOSER_PARTS}
       ?edit=${edit}
       .draft=${open?.draft}
       reply-to=${c?.author?.name ?? nothing}
-      .body=${(edit && c && loadGrant(c.id)?.body) || ''}
-      .send=${(d: Draft) => (edit ? this.#save(c!, d) : this.#post(d, c?.id))}
+      .body=${(edit && loadGrant(c.id)?.body) || ''}
+      .send=${(d: Draft) => (edit ? this.#save(c, d) : this.#post(d, c?.id))}
       .preview=${this.#preview}
       .cancel=${c && this.#close}
     ></confab-composer>`;

@@ -11,21 +11,16 @@ import { safeUrl } from './safe-html.js';
 /** How many avatar colours the styles define (`.c0` … `.c7`). */
 const COLOURS = 8;
 
+/** The first letters of the first two words, each with any accent that follows it. */
 export function initials(name: string): string {
-  return name
-    .split(/\s+/)
-    .filter(Boolean)
-    .slice(0, 2)
-    .map((w) => [...w][0])
-    .join('')
-    .toUpperCase();
+  return (name.match(/(?<!\S)\S\p{M}*/gu) ?? []).slice(0, 2).join('').toUpperCase();
 }
 
 export function avatar(author: PublicAuthor): TemplateResult {
   const src = safeUrl(author.avatarUrl);
   if (src?.startsWith('http')) return html`<img part="avatar" src=${src} alt="" />`;
   let hash = 0;
-  for (const ch of author.name) hash = (hash * 31 + ch.codePointAt(0)!) % 997;
+  for (const ch of author.name) hash = (hash * 31 + ch.charCodeAt(0)) % 997;
   return html`<span part="avatar" class="c${hash % COLOURS}" aria-hidden="true"
     >${initials(author.name)}</span
   >`;

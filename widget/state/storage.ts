@@ -23,7 +23,8 @@ export interface EditGrant {
   body: string;
 }
 
-function read<T>(key: string): T | undefined {
+/** The stored value, or undefined; what was stored is the caller's to know. */
+function read(key: string): unknown {
   try {
     return JSON.parse(localStorage.getItem(key) ?? 'null') ?? undefined;
   } catch {
@@ -40,15 +41,19 @@ function write(key: string, value?: unknown): void {
   }
 }
 
-export const loadGuest = () => read<Guest>('confab:guest');
-export const saveGuest = (g?: Guest) => write('confab:guest', g);
+export const loadGuest = () => read('confab:guest') as Guest | undefined;
+export const saveGuest = (g?: Guest) => {
+  write('confab:guest', g);
+};
 
 /** The grant for a comment while its edit window is open at `now`; expired ones are dropped. */
 export function loadGrant(id: string, now = Date.now()): EditGrant | undefined {
-  const g = read<EditGrant>('confab:edit:' + id);
+  const g = read('confab:edit:' + id) as EditGrant | undefined;
   if (g && now < Date.parse(g.until)) return g;
   if (g) write('confab:edit:' + id);
   return undefined;
 }
 
-export const saveGrant = (id: string, g?: EditGrant) => write('confab:edit:' + id, g);
+export const saveGrant = (id: string, g?: EditGrant) => {
+  write('confab:edit:' + id, g);
+};
