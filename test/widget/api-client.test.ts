@@ -1,7 +1,14 @@
-import { expect } from '@open-wc/testing';
+import { assert, expect } from '@open-wc/testing';
 import { ApiClient } from '../../widget/api/client.js';
 import { ApiError, NetworkError } from '../../widget/api/errors.js';
 import { fakeFetch, json, networkDown, problem, threadResponse } from './helpers.js';
+
+/** What `promise` rejected with; undefined if it resolved. */
+const rejection = (promise: Promise<unknown>): Promise<unknown> =>
+  promise.then(
+    () => undefined,
+    (x: unknown) => x,
+  );
 
 describe('ApiClient', () => {
   it('builds thread URLs under the base, adding a missing slash', async () => {
@@ -41,10 +48,10 @@ describe('ApiClient', () => {
   it('throws ApiError with the problem and its code', async () => {
     const errors = [{ field: 'body', code: 'required', message: 'x' }];
     const f = fakeFetch(() => problem(422, 'validation_failed', { errors }));
-    const e = await new ApiClient('https://c.example/', f)
-      .preview({ site: 's', body: '' })
-      .catch((x) => x);
-    expect(e).to.be.instanceOf(ApiError);
+    const e = await rejection(
+      new ApiClient('https://c.example/', f).preview({ site: 's', body: '' }),
+    );
+    assert.instanceOf(e, ApiError);
     expect(e.status).to.equal(422);
     expect(e.code).to.equal('validation_failed');
     expect(e.problem.errors).to.deep.equal(errors);
@@ -52,34 +59,35 @@ describe('ApiClient', () => {
 
   it('reads Retry-After when the problem has no retryAfter', async () => {
     const f = fakeFetch(() => problem(429, 'rate_limited', {}, { 'Retry-After': '12' }));
-    const e = await new ApiClient('https://c.example/', f)
-      .preview({ site: 's', body: 'x' })
-      .catch((x) => x);
+    const e = await rejection(
+      new ApiClient('https://c.example/', f).preview({ site: 's', body: 'x' }),
+    );
+    assert.instanceOf(e, ApiError);
     expect(e.problem.retryAfter).to.equal(12);
   });
 
   it('makes an ApiError of a non-JSON error', async () => {
     const f = fakeFetch(() => new Response('Bad gateway', { status: 502 }));
-    const e = await new ApiClient('https://c.example/', f).counts('s', []).catch((x) => x);
-    expect(e).to.be.instanceOf(ApiError);
+    const e = await rejection(new ApiClient('https://c.example/', f).counts('s', []));
+    assert.instanceOf(e, ApiError);
     expect(e.code).to.equal('internal_error');
   });
 
   it('throws NetworkError with the cause when fetch fails', async () => {
-    const e = await new ApiClient('https://c.example/', fakeFetch(networkDown))
-      .counts('s', [])
-      .catch((x) => x);
-    expect(e).to.be.instanceOf(NetworkError);
+    const e = await rejection(
+      new ApiClient('https://c.example/', fakeFetch(networkDown)).counts('s', []),
+    );
+    assert.instanceOf(e, NetworkError);
     expect(e.cause).to.be.instanceOf(TypeError);
   });
 
   it('calls fetch unbound, as the browser fetch requires', async () => {
-    let receiver: unknown = 'not called';
+    const receivers: unknown[] = [];
     const f = function (this: unknown) {
-      receiver = this;
+      receivers.push(this);
       return Promise.resolve(json({ counts: {} }));
     };
-    await new ApiClient('https://c.example/', f as typeof fetch).counts('s', []);
-    expect(receiver).to.equal(undefined);
+    await new ApiClient('https://c.example/', f).counts('s', []);
+    expect(receivers).to.deep.equal([undefined]);
   });
 });

@@ -4,7 +4,6 @@ import type { ConfabThread } from '../../widget/elements/confab-thread.js';
 import '../../widget/define.js';
 import type { ConfabCommentPostedEvent, ConfabErrorEvent } from '../../widget/events.js';
 import {
-  type Call,
   type FakeFetch,
   type Handler,
   accessibleDescription,
@@ -61,7 +60,7 @@ async function settle(el: Element) {
 
 const text = (el: Element) => deepText(el);
 const heading = (el: Element) =>
-  getByRole(el.shadowRoot!, 'heading', /comment/i).textContent!.trim();
+  getByRole(el.shadowRoot!, 'heading', /comment/i).textContent.trim();
 const composers = (el: Element) =>
   deepAll(el.shadowRoot!).filter((e) => e.localName === 'confab-composer');
 /** The main "Leave a Reply" form (the last composer in the thread). */
@@ -73,7 +72,7 @@ const commentEl = (el: Element, id: string) =>
       (e as unknown as { comment: PublicComment }).comment.id === id,
   )!;
 
-async function fillAndPost(
+function fillAndPost(
   form: ShadowRoot,
   fields: { name?: string; email?: string; url?: string; body: string },
 ) {
@@ -111,8 +110,12 @@ const posts = (f: FakeFetch) =>
   f.calls.filter((c) => c.method === 'POST' && c.url.pathname.endsWith('/comments'));
 
 describe('<confab-thread>', () => {
-  beforeEach(() => localStorage.clear());
-  afterEach(() => localStorage.clear());
+  beforeEach(() => {
+    localStorage.clear();
+  });
+  afterEach(() => {
+    localStorage.clear();
+  });
 
   describe('loading', () => {
     it('shows "Loading comments…" until the thread arrives', async () => {
@@ -216,10 +219,10 @@ describe('<confab-thread>', () => {
       });
       const { el } = await loaded(threadResponse([c]));
       const root = commentEl(el, 'a').shadowRoot!;
-      expect(root.querySelector('[part=author]')!.textContent!.trim()).to.equal('Ada Lovelace');
-      expect(root.querySelector('[part=avatar]')!.textContent!.trim()).to.equal('AL');
+      expect(root.querySelector('[part=author]')!.textContent.trim()).to.equal('Ada Lovelace');
+      expect(root.querySelector('[part=avatar]')!.textContent.trim()).to.equal('AL');
       const time = root.querySelector('time')!;
-      expect(time.textContent!.trim()).to.equal(
+      expect(time.textContent.trim()).to.equal(
         new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' }).format(-5, 'minute'),
       );
       expect(time.getAttribute('datetime')).to.equal(created.toISOString());
@@ -301,8 +304,8 @@ describe('<confab-thread>', () => {
 
     it('refetches with the chosen sort', async () => {
       const { el, fetch } = await loaded(threadResponse([comment()]));
-      const select = getByRole<HTMLSelectElement>(el.shadowRoot!, 'combobox', 'Sort comments');
-      expect([...select.options].map((o) => o.textContent!.trim())).to.deep.equal([
+      const select = getByRole(el.shadowRoot!, 'combobox', 'Sort comments');
+      expect([...select.options].map((o) => o.textContent.trim())).to.deep.equal([
         'Oldest',
         'Newest',
         'Top',
@@ -318,30 +321,28 @@ describe('<confab-thread>', () => {
     it('keeps what the reader typed while the thread is re-sorted', async () => {
       const { el, fetch } = await loaded(threadResponse([comment()]));
       type(getByRole(mainForm(el), 'textbox', 'Comment'), 'Half-written thought');
-      const select = getByRole<HTMLSelectElement>(el.shadowRoot!, 'combobox', 'Sort comments');
+      const select = getByRole(el.shadowRoot!, 'combobox', 'Sort comments');
       select.value = 'top';
       select.dispatchEvent(new Event('change'));
       await waitUntil(() => fetch.calls.length === 2);
       await settle(el);
-      expect(getByRole<HTMLTextAreaElement>(mainForm(el), 'textbox', 'Comment').value).to.equal(
-        'Half-written thought',
-      );
+      expect(getByRole(mainForm(el), 'textbox', 'Comment').value).to.equal('Half-written thought');
     });
 
     it('has a "Leave a Reply" form with labelled fields', async () => {
       const { el } = await loaded(threadResponse([]));
       const form = mainForm(el);
       expect(getByRole(form, 'heading', 'Leave a Reply')).to.exist;
-      const name = getByRole<HTMLInputElement>(form, 'textbox', 'Name');
+      const name = getByRole(form, 'textbox', 'Name');
       expect(name.required).to.be.true;
       expect(accessibleDescription(getByRole(form, 'textbox', 'Email'))).to.equal('(never shown)');
-      const website = getByRole<HTMLInputElement>(form, 'textbox', 'Website');
+      const website = getByRole(form, 'textbox', 'Website');
       expect(website.type).to.equal('text');
       expect(website.inputMode).to.equal('url');
       expect(accessibleDescription(getByRole(form, 'textbox', 'Comment'))).to.equal(
         'Markdown supported',
       );
-      const remember = getByRole<HTMLInputElement>(
+      const remember = getByRole(
         form,
         'checkbox',
         'Save my name, email, and website in this browser for the next time I comment.',
@@ -378,8 +379,8 @@ describe('<confab-thread>', () => {
       expect(text(commentEl(el, 'new1'))).to.contain('Hi *there*');
       expect(heading(el)).to.equal('2 comments on “Hello”');
       const form = mainForm(el);
-      expect(getByRole<HTMLTextAreaElement>(form, 'textbox', 'Comment').value).to.equal('');
-      expect(getByRole<HTMLInputElement>(form, 'textbox', 'Name').value).to.equal('Grace');
+      expect(getByRole(form, 'textbox', 'Comment').value).to.equal('');
+      expect(getByRole(form, 'textbox', 'Name').value).to.equal('Grace');
       expect(el.shadowRoot!.querySelector('[role=status]')!.textContent).to.equal(
         'Your comment was posted.',
       );
@@ -421,11 +422,11 @@ describe('<confab-thread>', () => {
       const form = mainForm(el);
       fillAndPost(form, { name: 'Grace', body: 'Hello' });
       await settle(el);
-      const button = getByRole<HTMLButtonElement>(form, 'button', 'Posting…');
+      const button = getByRole(form, 'button', 'Posting…');
       expect(button.disabled).to.be.true;
       answer(problem(500, 'internal_error'));
       await waitUntil(() => !button.disabled);
-      expect(button.textContent!.trim()).to.equal('Post Comment');
+      expect(button.textContent.trim()).to.equal('Post Comment');
     });
 
     it('shows a held comment to its author as awaiting moderation', async () => {
@@ -450,19 +451,19 @@ describe('<confab-thread>', () => {
       const form = mainForm(el);
       fillAndPost(form, { name: 'G'.repeat(300), url: 'https://ok.example', body: 'Keep me' });
       await waitUntil(() => form.querySelector('[aria-invalid=true]'));
-      const name = getByRole<HTMLInputElement>(form, 'textbox', 'Name');
+      const name = getByRole(form, 'textbox', 'Name');
       expect(name.getAttribute('aria-invalid')).to.equal('true');
       await waitUntil(
         () => form.activeElement === name,
         'focus did not move to the first invalid field',
       );
       expect(accessibleDescription(name)).to.equal('This is too long.');
-      const url = getByRole<HTMLInputElement>(form, 'textbox', 'Website');
+      const url = getByRole(form, 'textbox', 'Website');
       expect(accessibleDescription(url)).to.equal('Enter a web address like example.com.');
       expect(getByRole(form, 'textbox', 'Email').hasAttribute('aria-invalid')).to.be.false;
       // Each message sits right after its own input.
       expect(name.nextElementSibling!.textContent).to.equal('This is too long.');
-      expect(getByRole<HTMLTextAreaElement>(form, 'textbox', 'Comment').value).to.equal('Keep me');
+      expect(getByRole(form, 'textbox', 'Comment').value).to.equal('Keep me');
       expect(name.value).to.equal('G'.repeat(300));
       expect(text(form.host)).not.to.contain('server words');
     });
@@ -484,9 +485,7 @@ describe('<confab-thread>', () => {
       fillAndPost(form, { name: 'Grace', body: 'Do not lose me' });
       expect((await failed).code).to.equal('network');
       await waitUntil(() => text(form.host).includes('Could not reach the comment server.'));
-      expect(getByRole<HTMLTextAreaElement>(form, 'textbox', 'Comment').value).to.equal(
-        'Do not lose me',
-      );
+      expect(getByRole(form, 'textbox', 'Comment').value).to.equal('Do not lose me');
     });
 
     it('translates other error codes', async () => {
@@ -516,11 +515,9 @@ describe('<confab-thread>', () => {
       });
       const again = await loaded(threadResponse([]));
       const form2 = mainForm(again.el);
-      expect(getByRole<HTMLInputElement>(form2, 'textbox', 'Name').value).to.equal('Grace');
-      expect(getByRole<HTMLInputElement>(form2, 'textbox', 'Email').value).to.equal(
-        'g@example.com',
-      );
-      expect(getByRole<HTMLInputElement>(form2, 'checkbox', /^Save my name/).checked).to.be.true;
+      expect(getByRole(form2, 'textbox', 'Name').value).to.equal('Grace');
+      expect(getByRole(form2, 'textbox', 'Email').value).to.equal('g@example.com');
+      expect(getByRole(form2, 'checkbox', /^Save my name/).checked).to.be.true;
     });
 
     it('previews the comment through the allowlist, and goes back to editing', async () => {
@@ -537,7 +534,7 @@ describe('<confab-thread>', () => {
       expect(allByRole(form, 'textbox', 'Comment')).to.have.length(0);
       getByRole(form, 'button', 'Edit').click();
       await settle(el);
-      expect(getByRole<HTMLTextAreaElement>(form, 'textbox', 'Comment').value).to.equal('**Bold**');
+      expect(getByRole(form, 'textbox', 'Comment').value).to.equal('**Bold**');
     });
   });
 
@@ -591,17 +588,16 @@ describe('<confab-thread>', () => {
     // The new comment came first, moving the others down; the reply draft moved with Bob.
     const reply = composers(el)[0]!;
     expect(commentEl(el, 'b').contains(reply)).to.be.true;
-    expect(getByRole<HTMLTextAreaElement>(reply.shadowRoot!, 'textbox', 'Comment').value).to.equal(
-      'Reply in progress',
-    );
+    expect(getByRole(reply.shadowRoot!, 'textbox', 'Comment').value).to.equal('Reply in progress');
   });
 
   describe('own comments', () => {
-    const grant = (id: string, until = later(), body = 'my *source*') =>
+    const grant = (id: string, until = later(), body = 'my *source*') => {
       localStorage.setItem(
         `confab:edit:${id}`,
         JSON.stringify({ token: `tok-${id}`, until, body }),
       );
+    };
 
     it('edits with the stored token and source', async () => {
       grant('mine');
@@ -622,7 +618,7 @@ describe('<confab-thread>', () => {
       getByRole(commentEl(el, 'mine').shadowRoot!, 'button', 'Edit').click();
       await settle(el);
       const form = composers(el)[0]!.shadowRoot!;
-      const body = getByRole<HTMLTextAreaElement>(form, 'textbox', 'Comment');
+      const body = getByRole(form, 'textbox', 'Comment');
       expect(body.value).to.equal('my *source*');
       expect(allByRole(form, 'textbox', 'Name')).to.have.length(0);
       const edited = oneEvent(el, 'confab-comment-edited');
@@ -636,7 +632,9 @@ describe('<confab-thread>', () => {
       expect(call.json).to.deep.equal({ body: 'changed text' });
       expect(text(commentEl(el, 'mine'))).to.contain('changed text');
       expect(text(commentEl(el, 'mine'))).to.contain('(edited)');
-      expect(JSON.parse(localStorage.getItem('confab:edit:mine')!).body).to.equal('changed text');
+      expect(JSON.parse(localStorage.getItem('confab:edit:mine')!)).to.include({
+        body: 'changed text',
+      });
     });
 
     it('hides Edit and Delete once the window has closed', async () => {
@@ -675,9 +673,10 @@ describe('<confab-thread>', () => {
     });
 
     describe('deleting', () => {
-      const realConfirm = window.confirm;
+      // The real one, put back as it was (it is the window's own property).
+      const realConfirm = Object.getOwnPropertyDescriptor(window, 'confirm')!;
       afterEach(() => {
-        window.confirm = realConfirm;
+        Object.defineProperty(window, 'confirm', realConfirm);
       });
 
       it('deletes with the token after confirming, leaving a placeholder over replies', async () => {

@@ -34,7 +34,7 @@ export function fakeFetch(handler: Handler): FakeFetch {
     const body = typeof init.body === 'string' ? init.body : undefined;
     const call: Call = {
       method: init.method ?? 'GET',
-      url: new URL(String(input), location.href),
+      url: new URL(input instanceof Request ? input.url : input, location.href),
       headers: new Headers(init.headers),
       json: body === undefined ? undefined : JSON.parse(body),
     };
@@ -53,7 +53,7 @@ export function routes(table: Record<string, Handler>): Handler {
   };
 }
 
-export function json(body: unknown, status = 200, headers: HeadersInit = {}): Response {
+export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(body), {
     status,
     headers: { 'content-type': 'application/json', ...headers },
@@ -64,7 +64,7 @@ export function problem(
   status: number,
   code: string,
   extra: Record<string, unknown> = {},
-  headers: HeadersInit = {},
+  headers: Record<string, string> = {},
 ): Response {
   return new Response(
     JSON.stringify({ type: 'about:blank', title: code, status, code, ...extra }),
@@ -157,7 +157,10 @@ export function deepText(root: Node): string {
   const walk = (node: Node) => {
     if (node instanceof Text) text += node.data;
     if (node instanceof HTMLElement && (node.hidden || node.localName === 'style')) return;
-    if (node instanceof HTMLSlotElement) return node.assignedNodes().forEach(walk);
+    if (node instanceof HTMLSlotElement) {
+      node.assignedNodes().forEach(walk);
+      return;
+    }
     const children =
       node instanceof Element && node.shadowRoot ? node.shadowRoot.childNodes : node.childNodes;
     children.forEach(walk);
@@ -219,10 +222,25 @@ const ROLES = {
 
 export type Role = keyof typeof ROLES;
 
+/** The elements each role's selector finds. */
+interface RoleElements {
+  button: HTMLButtonElement;
+  textbox: HTMLInputElement | HTMLTextAreaElement;
+  checkbox: HTMLInputElement;
+  combobox: HTMLSelectElement;
+  link: HTMLAnchorElement;
+  heading: HTMLHeadingElement;
+  listitem: HTMLElement;
+}
+
 /** All visible elements of `role` named `name` under `root`, through shadow roots. */
-export function allByRole(root: ParentNode, role: Role, name?: string | RegExp): HTMLElement[] {
+export function allByRole<R extends Role>(
+  root: ParentNode,
+  role: R,
+  name?: string | RegExp,
+): RoleElements[R][] {
   return deepAll(root).filter(
-    (el): el is HTMLElement =>
+    (el): el is RoleElements[R] =>
       el instanceof HTMLElement &&
       el.matches(ROLES[role]) &&
       el.checkVisibility() &&
@@ -232,16 +250,17 @@ export function allByRole(root: ParentNode, role: Role, name?: string | RegExp):
 }
 
 /** The one element of `role` named `name`; throws when there is none or several. */
-export function getByRole<T extends HTMLElement = HTMLElement>(
+export function getByRole<R extends Role>(
   root: ParentNode,
-  role: Role,
+  role: R,
   name?: string | RegExp,
-): T {
+): RoleElements[R] {
   const found = allByRole(root, role, name);
-  if (found.length !== 1) {
+  const [one] = found;
+  if (!one || found.length > 1) {
     throw new Error(`expected one ${role} named ${String(name)}, found ${found.length}`);
   }
-  return found[0] as T;
+  return one;
 }
 
 /** Types into a field as a reader would: sets the value and fires `input`. */

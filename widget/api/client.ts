@@ -48,13 +48,8 @@ export class ApiClient {
 
   /** One page of a thread's comments. */
   thread(q: ThreadQuery): Promise<ThreadResponse> {
-    const p: string[][] = [
-      ['site', q.site],
-      ['thread', q.thread],
-      ['sort', q.sort],
-    ];
-    if (q.cursor) p.push(['cursor', q.cursor]);
-    return this.#send('GET', `threads?${new URLSearchParams(p)}`);
+    const { cursor, ...p } = q;
+    return this.#send('GET', `threads?${new URLSearchParams(cursor ? { ...p, cursor } : p)}`);
   }
 
   /**
@@ -101,7 +96,7 @@ export class ApiClient {
   async #send<T>(
     method: string,
     path: string,
-    body?: unknown,
+    body?: object,
     extra?: Record<string, string> | '',
   ): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json', ...extra };
@@ -113,7 +108,7 @@ export class ApiClient {
       res = await (this.#fetchFn ?? fetch)(this.base + 'api/v1/' + path, {
         method,
         headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
+        body: body && JSON.stringify(body),
       });
       json = await res.json().catch(() => undefined);
     } catch (e) {

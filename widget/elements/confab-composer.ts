@@ -230,7 +230,7 @@ export class ConfabComposer extends LitElement {
           name=${id}
           type=${type}
           inputmode=${id === 'url' ? 'url' : nothing}
-          autocomplete=${id === 'name' ? 'name' : id}
+          autocomplete=${id}
           ?required=${id === 'name'}
           .value=${this.#draft[id]}
           aria-invalid=${this.invalid[id] ? 'true' : nothing}

@@ -1,7 +1,8 @@
-import { LitElement, html } from 'lit';
-import { ApiClient, type Fetch } from '../api/client.js';
+import { html } from 'lit';
+import { ApiClient } from '../api/client.js';
 import { ConfabErrorEvent } from '../events.js';
 import { strings as s } from '../strings.js';
+import { ConfabElement } from './confab-element.js';
 
 /**
  * "N comments" for a post, on index pages. All the counts of a page (of one server and
@@ -17,26 +18,10 @@ import { strings as s } from '../strings.js';
  * @fires confab-error - The counts could not be fetched.
  * @slot - Fallback text, shown until the count is known.
  */
-export class ConfabCount extends LitElement {
+export class ConfabCount extends ConfabElement {
   static override properties = {
-    site: {},
-    thread: {},
-    server: {},
-    fetch: { attribute: false },
     value: { state: true },
   };
-
-  /** The site id. Required. */
-  site = '';
-
-  /** The thread key (the post's path); by default this page's path. */
-  thread = '';
-
-  /** The Confab server's URL; by default the directory this script was loaded from. */
-  server = '';
-
-  /** The `fetch` to use instead of the browser's (tests; proxies). */
-  fetch?: Fetch;
 
   /** The count, once known. */
   private value?: number;
@@ -55,25 +40,21 @@ export class ConfabCount extends LitElement {
     this.#pending = false;
   }
 
-  #base() {
-    return this.server || new URL('./', import.meta.url).href;
-  }
-
-  #key() {
-    return this.thread || location.pathname;
-  }
-
   async #flush() {
     if (!this.#pending || !this.site) return;
     const root = this.getRootNode() as ParentNode;
     const batch = [...root.querySelectorAll('confab-count')].filter(
-      (el) => #pending in el && el.#pending && el.site === this.site && el.#base() === this.#base(),
+      (el) =>
+        #pending in el &&
+        el.#pending &&
+        el.site === this.site &&
+        el.serverUrl() === this.serverUrl(),
     );
     for (const el of batch) el.#pending = false;
     try {
-      const keys = [...new Set(batch.map((el) => el.#key()))];
-      const { counts } = await new ApiClient(this.#base(), this.fetch).counts(this.site, keys);
-      for (const el of batch) el.value = counts[el.#key()] ?? el.value;
+      const keys = [...new Set(batch.map((el) => el.threadKey()))];
+      const { counts } = await new ApiClient(this.serverUrl(), this.fetch).counts(this.site, keys);
+      for (const el of batch) el.value = counts[el.threadKey()] ?? el.value;
     } catch (e) {
       this.dispatchEvent(new ConfabErrorEvent(e));
     }

@@ -1,6 +1,6 @@
-import { LitElement, html, nothing, type TemplateResult } from 'lit';
+import { html, nothing, type TemplateResult } from 'lit';
 import type { PublicComment, SortOrder } from '../../server/contract.js';
-import { ApiClient, type Fetch } from '../api/client.js';
+import { ApiClient } from '../api/client.js';
 import { ApiError } from '../api/errors.js';
 import {
   ConfabCommentDeletedEvent,
@@ -15,6 +15,7 @@ import { errorText, strings as s } from '../strings.js';
 import { shared, tokens } from '../styles/tokens.js';
 import type { Draft } from './confab-composer.js';
 import type { ConfabComment } from './confab-comment.js';
+import { ConfabElement } from './confab-element.js';
 import { styles } from './confab-thread.styles.js';
 
 /** `exportparts` that exposes a child's parts as `<prefix>__<part>` (Shoelace's convention). */
@@ -28,7 +29,6 @@ const COMPOSER_PARTS = exportParts(
   'composer',
   'form heading input textarea hint preview button submit-button error',
 );
-const SORTS = ['oldest', 'newest', 'top'] as const;
 
 /**
  * The whole comment section of a page: "N comments on “Title”", the threaded list with
@@ -62,35 +62,22 @@ const SORTS = ['oldest', 'newest', 'top'] as const;
  * @cssprop --confab-gap - Space between comments. Default: 1rem.
  * @cssprop --confab-avatar-size - Avatar width and height. Default: 2.5rem.
  */
-export class ConfabThread extends LitElement {
+export class ConfabThread extends ConfabElement {
   static override styles = [tokens, shared, styles];
 
   static override properties = {
-    site: {},
-    thread: {},
     pageTitle: { attribute: 'title' },
-    server: {},
     sort: {},
     maxDepth: { attribute: 'max-depth', type: Number },
     locale: {},
-    fetch: { attribute: false },
     open: { state: true },
     said: { state: true },
     failed: { state: true },
     now: { state: true },
   };
 
-  /** The site id the server knows this blog by. Required. */
-  site = '';
-
-  /** The thread key; by default the page's path (`location.pathname`). */
-  thread = '';
-
   /** The page's title for the heading and the server; by default `document.title`. */
   pageTitle = '';
-
-  /** The Confab server's URL; by default the directory this script was loaded from. */
-  server = '';
 
   /** The order of top-level comments: `oldest`, `newest` or `top`. */
   sort: SortOrder = 'oldest';
@@ -100,9 +87,6 @@ export class ConfabThread extends LitElement {
 
   /** A BCP 47 locale for dates and times; the browser's by default. */
   locale?: string;
-
-  /** The `fetch` to use instead of the browser's (tests; proxies). */
-  fetch?: Fetch;
 
   /** The composer open inside a comment: a reply to it, or an edit of it. */
   private open?: { id: string; edit: boolean; draft: Partial<Draft> };
@@ -118,7 +102,7 @@ export class ConfabThread extends LitElement {
   readonly #ctl = new ThreadController(this, () => [
     this.#api(),
     this.site,
-    this.#key(),
+    this.threadKey(),
     this.sort,
   ]);
 
@@ -140,14 +124,7 @@ export class ConfabThread extends LitElement {
 
   /** The client for the current `server` and `fetch`, made when first needed after a change. */
   #api(): ApiClient {
-    return (this.#client ??= new ApiClient(
-      this.server || new URL('./', import.meta.url).href,
-      this.fetch,
-    ));
-  }
-
-  #key() {
-    return this.thread || location.pathname;
+    return (this.#client ??= new ApiClient(this.serverUrl(), this.fetch));
   }
 
   #titleText() {
@@ -172,7 +149,7 @@ export class ConfabThread extends LitElement {
       api.post(
         {
           site: this.site,
-          thread: this.#key(),
+          thread: this.threadKey(),
           parentId,
           body: d.body,
           author: { name: d.name, email: d.email || undefined, url: d.url || undefined },
@@ -379,7 +356,9 @@ export class ConfabThread extends LitElement {
           aria-label=${s.sort}
           @change=${(e: Event) => (this.sort = (e.target as HTMLSelectElement).value as SortOrder)}
         >
-          ${SORTS.map((v) => html`<option value=${v} ?selected=${v === this.sort}>${s.sorts[v]}</option>`)}
+          ${Object.entries(s.sorts).map(
+            ([v, label]) => html`<option value=${v} ?selected=${v === this.sort}>${label}</option>`,
+          )}
         </select>
       </header>
       <p role="status" part="status">${this.said}</p>

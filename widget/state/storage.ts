@@ -32,6 +32,7 @@ function read(key: string): unknown {
   }
 }
 
+/** Stores `value`, or with none removes the key. */
 function write(key: string, value?: unknown): void {
   try {
     if (value) localStorage.setItem(key, JSON.stringify(value));

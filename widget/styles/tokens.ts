@@ -17,8 +17,6 @@ export const css = (strings: TemplateStringsArray): CSSResult => unsafeCSS(strin
 export const tokens = css`
   :host {
     display: block;
-    font: inherit;
-    color: inherit;
     color-scheme: light dark;
     --a: var(--confab-accent, #1a5fb4);
     --at: var(--confab-accent-text, #fff);
