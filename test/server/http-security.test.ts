@@ -156,7 +156,7 @@ describe('write routes (T12 CSRF)', () => {
         await problemOf(response, 415, 'unsupported_media_type');
         const { comments } = await readThread(t, thread);
         assert.equal(comments[0]?.html, posted.html);
-        assert.equal(comments[0]?.editedAt, null);
+        assert.equal(comments[0].editedAt, null);
       });
     });
 

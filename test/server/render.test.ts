@@ -348,7 +348,7 @@ describe('POST /api/v1/comments, GET /api/v1/threads and POST /api/v1/preview', 
     const { comments } = await readThread(thread);
     assert.equal(comments.length, 1);
     assert.equal(comments[0]?.id, comment.id);
-    assert.equal(comments[0]?.html, comment.html, 'read HTML differs from create HTML');
+    assert.equal(comments[0].html, comment.html, 'read HTML differs from create HTML');
     const previewed = await preview(body);
     assert.equal(previewed.status, 200);
     assert.equal((await json<PreviewResponse>(previewed)).html, comment.html);
