@@ -10,6 +10,7 @@ import type { AppEnv } from './env.js';
 import { AppError } from './errors.js';
 import { siteCors } from './middleware/cors.js';
 import { apiSecurityHeaders } from './middleware/security-headers.js';
+import { authRoutes, meRoutes } from './routes/auth.js';
 import { commentRoutes } from './routes/comments.js';
 import { demoRoutes } from './routes/demo.js';
 import { threadRoutes } from './routes/threads.js';
@@ -22,6 +23,10 @@ const KNOWN: [RegExp, string][] = [
   [/^\/api\/v1\/comments$/, 'POST'],
   [/^\/api\/v1\/comments\/[^/]+$/, 'PATCH, DELETE'],
   [/^\/api\/v1\/preview$/, 'POST'],
+  [/^\/api\/v1\/me$/, 'GET'],
+  [/^\/auth\/providers$/, 'GET'],
+  [/^\/auth\/(tx|exchange|claim|logout)$/, 'POST'],
+  [/^\/auth\/[^/]+\/(start|callback)$/, 'GET'],
   [/^\/healthz$/, 'GET'],
   [/^\/confab\.js$/, 'GET'],
   [/^\/confab\.js\.map$/, 'GET'],
@@ -30,6 +35,7 @@ const KNOWN: [RegExp, string][] = [
 function problem(c: Context, error: AppError): Response {
   for (const [name, value] of Object.entries(error.options.headers ?? {})) c.header(name, value);
   c.header('Content-Type', 'application/problem+json');
+  c.header('X-Content-Type-Options', 'nosniff');
   return c.body(JSON.stringify(error.toProblem()), error.status as ContentfulStatusCode);
 }
 
@@ -54,6 +60,19 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.use('/api/*', siteCors(deps));
   app.route('/api/v1', threadRoutes(deps));
   app.route('/api/v1', commentRoutes(deps));
+  app.route('/api/v1', meRoutes(deps));
+  // The popup's pages (start, callback) are navigations, not API calls: no CORS for them.
+  for (const path of [
+    '/auth/providers',
+    '/auth/tx',
+    '/auth/exchange',
+    '/auth/claim',
+    '/auth/logout',
+  ]) {
+    app.use(path, apiSecurityHeaders());
+    app.use(path, siteCors(deps));
+  }
+  app.route('/auth', authRoutes(deps));
   app.route('/', widgetRoutes(deps));
 
   app.get('/healthz', async (c) => {

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import type { Config } from './config.js';
 import type { Deps, Logger, WidgetAsset } from './deps.js';
+import { createProviderClients } from './services/oauth.js';
 import { createRenderer } from './services/render.js';
 import { resolveSecret } from './services/secrets.js';
 import { openDatabase, type OpenedDatabase } from './store/dialect.js';
@@ -64,6 +65,7 @@ export async function buildRuntime(
     now: options.now ?? (() => new Date()),
     widget: 'widget' in options ? options.widget : loadWidget(),
     logger: options.logger ?? consoleLogger,
+    providers: createProviderClients(config.providers, config.publicUrl),
   };
   return { deps, database };
 }

@@ -14,12 +14,14 @@ import {
   addSite,
   listSites,
   MODERATION_POLICIES,
+  listSiteRoles,
   updateSite,
   type ModerationPolicy,
   type Site,
   type SiteSettings,
 } from './services/sites.js';
 import { pruneRateLimits } from './services/clients.js';
+import { findAllUsers } from './store/users.js';
 
 const USAGE = `Usage: confab <command> [options]
 
@@ -30,8 +32,11 @@ Commands:
   site add <id> --origin <url> [--origin <url> ...] [--name NAME]
           [--moderation none|first-time|guests|all] [--no-guests]
           [--rate-limit <comments per minute per client>|off] [--db ...]
-  site update <id> [same options as add; --guests re-allows guests]
+          [--owner provider:id ...] [--moderator provider:id ...]
+  site update <id> [same options as add; --guests re-allows guests;
+          --remove-role provider:id takes a role away]
   site list [--json] [--db ...]
+  user list [--db ...]     (who has signed in, as provider:id for --owner)
 
 Every option has an environment twin: --public-url is CONFAB_PUBLIC_URL, and so on.`;
 
@@ -55,6 +60,9 @@ const siteOptions = {
   'no-guests': { type: 'boolean' },
   guests: { type: 'boolean' },
   'rate-limit': { type: 'string' },
+  owner: { type: 'string', multiple: true },
+  moderator: { type: 'string', multiple: true },
+  'remove-role': { type: 'string', multiple: true },
   json: { type: 'boolean' },
 } as const;
 
@@ -77,6 +85,16 @@ function parseSiteSettings(flags: Flags, env: NodeJS.ProcessEnv): SiteSettings {
   if (flags['no-guests'] === true || pick({}, env, 'no-guests') === 'true')
     settings.allowGuests = false;
   if (flags.guests === true) settings.allowGuests = true;
+  const list = (name: string): string[] | undefined => {
+    const value = flags[name] ?? pick({}, env, name)?.split(',');
+    return Array.isArray(value) ? value.map((v) => v.trim()).filter((v) => v !== '') : undefined;
+  };
+  const owners = list('owner');
+  if (owners !== undefined) settings.owners = owners;
+  const moderators = list('moderator');
+  if (moderators !== undefined) settings.moderators = moderators;
+  const removeRoles = list('remove-role');
+  if (removeRoles !== undefined) settings.removeRoles = removeRoles;
   const rate = pick(flags, env, 'rate-limit');
   if (rate !== undefined) {
     const n = rate === 'off' ? 0 : Number(rate);
@@ -87,7 +105,7 @@ function parseSiteSettings(flags: Flags, env: NodeJS.ProcessEnv): SiteSettings {
   return settings;
 }
 
-function describeSite(site: Site): string {
+function describeSite(site: Site, roles: { account: string; role: string }[] = []): string {
   return [
     site.id,
     `  name: ${site.name}`,
@@ -95,6 +113,7 @@ function describeSite(site: Site): string {
     `  moderation: ${site.moderation}`,
     `  guests: ${site.allowGuests ? 'allowed' : 'not allowed'}`,
     `  rate limit: ${site.rateLimit === 0 ? 'off' : `${site.rateLimit} comments per minute per client`}`,
+    ...roles.map((r) => `  ${r.role}: ${r.account}`),
   ].join('\n');
 }
 
@@ -135,6 +154,25 @@ async function runMigrate(args: string[], env: NodeJS.ProcessEnv): Promise<void>
   await database.close();
 }
 
+async function runUser(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: { db: { type: 'string' } },
+    allowPositionals: true,
+    strict: true,
+  });
+  if (positionals[0] !== 'list') throw new UsageError('user list');
+  const { deps, database } = await buildRuntime(loadConfig(env, values), { widget: undefined });
+  try {
+    const users = await findAllUsers(deps.db);
+    if (users.length === 0) console.log('Nobody has signed in yet.');
+    for (const u of users)
+      console.log(`${u.provider}:${u.subject}  ${u.name}  (since ${u.created_at})`);
+  } finally {
+    await database.close();
+  }
+}
+
 async function runSite(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
   const { values, positionals } = parseArgs({
     args,
@@ -148,13 +186,15 @@ async function runSite(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
   try {
     if (action === 'list') {
       const sites = await listSites(deps);
-      if (values.json === true) console.log(JSON.stringify(sites, null, 2));
-      else
-        console.log(
-          sites.length === 0
-            ? 'No sites yet: confab site add <id> --origin <url>'
-            : sites.map(describeSite).join('\n'),
+      if (values.json === true) {
+        const withRoles = await Promise.all(
+          sites.map(async (s) => ({ ...s, roles: await listSiteRoles(deps, s.id) })),
         );
+        console.log(JSON.stringify(withRoles, null, 2));
+        return;
+      }
+      if (sites.length === 0) console.log('No sites yet: confab site add <id> --origin <url>');
+      for (const site of sites) console.log(describeSite(site, await listSiteRoles(deps, site.id)));
       return;
     }
     if ((action !== 'add' && action !== 'update') || id === undefined) {
@@ -163,7 +203,8 @@ async function runSite(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
     const settings = parseSiteSettings(values, env);
     const site =
       action === 'add' ? await addSite(deps, id, settings) : await updateSite(deps, id, settings);
-    console.log(`${action === 'add' ? 'Added' : 'Updated'} site ${describeSite(site)}`);
+    const roles = await listSiteRoles(deps, id);
+    console.log(`${action === 'add' ? 'Added' : 'Updated'} site ${describeSite(site, roles)}`);
   } finally {
     await database.close();
   }
@@ -181,6 +222,9 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
         return 0;
       case 'site':
         await runSite(rest, env);
+        return 0;
+      case 'user':
+        await runUser(rest, env);
         return 0;
       case undefined:
       case 'help':

@@ -4,6 +4,7 @@
  * start (`loadConfig`), frozen, then passed in. One error lists every problem.
  */
 import { isIP } from 'node:net';
+import { DEMO_PROVIDER, loadProviders, type ProviderConfig } from './providers.js';
 
 export interface Config {
   readonly port: number;
@@ -19,6 +20,10 @@ export interface Config {
   readonly editWindowSeconds: number;
   readonly maxBodyBytes: number;
   readonly demo: boolean;
+  /** Sign-in providers configured in the environment. */
+  readonly providers: readonly ProviderConfig[];
+  /** How long a reader stays signed in without using the session (seconds). */
+  readonly sessionSeconds: number;
 }
 
 /** Flag values as given on the command line (strings, or true for bare switches). */
@@ -116,6 +121,11 @@ export function loadConfig(env: NodeJS.ProcessEnv, flags: Flags = {}): Config {
     10 * 1024 * 1024,
   );
 
+  const providers: ProviderConfig[] = loadProviders(env, problems);
+  if (demo) providers.unshift(DEMO_PROVIDER);
+  const sessionSeconds =
+    integer(problems, 'CONFAB_SESSION_DAYS', env.CONFAB_SESSION_DAYS, 30, 1, 365) * 86_400;
+
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze({
     port,
@@ -127,5 +137,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, flags: Flags = {}): Config {
     editWindowSeconds,
     maxBodyBytes,
     demo,
+    providers: Object.freeze(providers),
+    sessionSeconds,
   });
 }

@@ -16,7 +16,7 @@ export interface PublicAuthor {
   name: string;
   /** A provider's avatar, or null: the widget then draws one locally (never Gravatar). */
   avatarUrl: string | null;
-  /** `guest`, or the sign-in provider's id (`github`, `oidc:keycloak`, ...). */
+  /** `guest`, or the sign-in provider's id (`github`, `google`, `keycloak` for an OIDC issuer named so, ...). */
   provider: string;
   /** `owner` or `moderator` for a site's staff, else null. */
   role: 'owner' | 'moderator' | null;
@@ -128,6 +128,7 @@ export type ErrorCode =
   | 'unsupported_media_type'
   | 'malformed_json'
   | 'method_not_allowed'
+  | 'sign_in_failed'
   | 'internal_error';
 
 /** One invalid field of a `validation_failed` problem. */

@@ -4,6 +4,7 @@
  * the real ones. Nothing here is global: every request gets these through `createApp`.
  */
 import type { Config } from './config.js';
+import type { ProviderClient } from './services/oauth.js';
 import type { Renderer } from './services/render.js';
 import type { Db } from './store/dialect.js';
 
@@ -30,4 +31,6 @@ export interface Deps {
   readonly now: () => Date;
   readonly widget: WidgetAsset | undefined;
   readonly logger: Logger;
+  /** Sign-in provider clients by provider id. */
+  readonly providers: ReadonlyMap<string, ProviderClient>;
 }

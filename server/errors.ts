@@ -23,6 +23,7 @@ const titles: Record<ErrorCode, string> = {
   unsupported_media_type: 'Send JSON (Content-Type: application/json)',
   malformed_json: 'The request body is not valid JSON',
   method_not_allowed: 'Method not allowed',
+  sign_in_failed: 'The sign-in could not be completed',
   internal_error: 'Something went wrong on the server',
 };
 

@@ -7,6 +7,7 @@ import type { Deps } from '../deps.js';
 import type { AppEnv } from '../env.js';
 import { hashClientAddress, resolveClientAddress } from '../services/clients.js';
 import type { Caller } from '../services/authorship.js';
+import { bearer } from './auth.js';
 
 export function callerOf(c: Context<AppEnv>, deps: Deps): Caller {
   const address = resolveClientAddress(
@@ -22,5 +23,6 @@ export function callerOf(c: Context<AppEnv>, deps: Deps): Caller {
     clientHash: hashClientAddress(deps.secret, address),
     editToken: c.req.header('Confab-Edit-Token'),
     idempotencyKey: key !== undefined && /^[\x21-\x7E]{1,100}$/.test(key) ? key : undefined,
+    sessionToken: bearer(c),
   };
 }

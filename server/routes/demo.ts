@@ -5,6 +5,7 @@
  */
 import { Hono } from 'hono';
 import { demoPage } from '../demo/page.js';
+import { demoAuthorizePage } from './auth-pages.js';
 import type { Deps } from '../deps.js';
 import type { AppEnv } from '../env.js';
 
@@ -17,6 +18,12 @@ export function demoRoutes(deps: Deps): Hono<AppEnv> {
     );
     c.header('X-Content-Type-Options', 'nosniff');
     return c.html(demoPage(deps.config.publicUrl));
+  });
+  // The demo identity provider's page (see services/demo-identity.ts).
+  routes.get('/auth/demo/authorize', (c) => {
+    const page = demoAuthorizePage(c.req.query('state') ?? '');
+    for (const [name, value] of Object.entries(page.headers)) c.header(name, value);
+    return c.html(page.html);
   });
   return routes;
 }

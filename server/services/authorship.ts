@@ -15,6 +15,8 @@ export interface Caller {
   clientHash: string | null;
   editToken?: string | undefined;
   idempotencyKey?: string | undefined;
+  /** A bearer session token, when the reader is signed in. */
+  sessionToken?: string | undefined;
 }
 
 export const hashToken = (token: string): string =>

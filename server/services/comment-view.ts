@@ -3,24 +3,29 @@
  * Rows to the public shape (DESIGN.md section 3), and the public tree: a deleted comment
  * stays as a placeholder only while something visible hangs below it.
  */
-import type { PublicComment } from '../contract.js';
+import type { PublicAuthor, PublicComment } from '../contract.js';
 import type { CommentRow } from '../store/schema.js';
 
 /** The public view of one comment. Never an email, address, token or hash. */
-export function toPublicComment(row: CommentRow, replyCount: number): PublicComment {
+export function toPublicComment(
+  row: CommentRow,
+  replyCount: number,
+  authors: ReadonlyMap<string, PublicAuthor> = new Map(),
+): PublicComment {
   const deleted = row.status === 'deleted';
+  const user = row.user_id === null ? undefined : authors.get(row.user_id);
   return {
     id: row.id,
     parentId: row.parent_id,
     author: deleted
       ? null
-      : {
+      : (user ?? {
           name: row.author_name ?? 'Anonymous',
           avatarUrl: null,
           provider: 'guest',
           role: null,
           url: row.author_url,
-        },
+        }),
     html: deleted ? '' : row.body_html,
     createdAt: row.created_at,
     editedAt: deleted ? null : row.edited_at,
@@ -37,7 +42,11 @@ export function toPublicComment(row: CommentRow, replyCount: number): PublicComm
  * first, replies oldest first; deleted comments without visible descendants are dropped.
  * `replies` must be oldest-first, so a parent always comes before its children.
  */
-export function buildPublicPage(tops: CommentRow[], replies: CommentRow[]): PublicComment[] {
+export function buildPublicPage(
+  tops: CommentRow[],
+  replies: CommentRow[],
+  authors: ReadonlyMap<string, PublicAuthor> = new Map(),
+): PublicComment[] {
   const children = new Map<string, CommentRow[]>();
   for (const reply of replies) {
     if (reply.parent_id === null) continue;
@@ -59,7 +68,7 @@ export function buildPublicPage(tops: CommentRow[], replies: CommentRow[]): Publ
   const visit = (row: CommentRow): void => {
     if (!isKept(row)) return;
     const visibleChildren = (children.get(row.id) ?? []).filter(isKept);
-    out.push(toPublicComment(row, visibleChildren.length));
+    out.push(toPublicComment(row, visibleChildren.length, authors));
     visibleChildren.forEach(visit);
   };
   tops.forEach(visit);

@@ -20,6 +20,8 @@ import { clientBucket, editableUntil, isId, tokenMatches, type Caller } from './
 import { enforceRateLimit } from './clients.js';
 import { toPublicComment } from './comment-view.js';
 import { checkBody } from './input-rules.js';
+import { loadAuthors } from './authors.js';
+import { requireSession } from './sessions.js';
 import { assertOriginAllowed, getSite, type Site } from './sites.js';
 
 /** The comment and its site, when the caller may change it now; else why not. */
@@ -35,10 +37,21 @@ async function authorize(
   if (thread === undefined) throw new AppError(404, 'not_found');
   const site = await getSite({ ...deps, db }, thread.site_id);
   assertOriginAllowed(site, caller.origin);
-  if (caller.editToken === undefined || caller.editToken === '') {
-    throw new AppError(401, 'not_signed_in', { detail: 'Send the Confab-Edit-Token header.' });
+  if (row.user_id !== null) {
+    // A signed-in author's comment: their session, for this site, from this origin.
+    const session = await requireSession(
+      { ...deps, db },
+      caller.sessionToken,
+      caller.origin,
+      site.id,
+    );
+    if (session.user.id !== row.user_id) throw new AppError(403, 'forbidden');
+  } else {
+    if (caller.editToken === undefined || caller.editToken === '') {
+      throw new AppError(401, 'not_signed_in', { detail: 'Send the Confab-Edit-Token header.' });
+    }
+    if (!tokenMatches(caller.editToken, row.edit_token_hash)) throw new AppError(403, 'forbidden');
   }
-  if (!tokenMatches(caller.editToken, row.edit_token_hash)) throw new AppError(403, 'forbidden');
   if (deps.now().getTime() >= editableUntil(deps, row).getTime()) {
     throw new AppError(403, 'edit_window_closed');
   }
@@ -67,10 +80,11 @@ export async function editComment(
     edited_at: deps.now().toISOString(),
   };
   return deps.db.transaction().execute(async (trx) => {
-    const { row } = await authorize(deps, trx, id, caller);
+    const { row, site: rowSite } = await authorize(deps, trx, id, caller);
     await updateCommentRow(trx, row.id, patch);
     const replies = await countVisibleChildren(trx, row.id);
-    return { comment: toPublicComment({ ...row, ...patch }, replies) };
+    const authors = await loadAuthors(trx, rowSite.id, [row]);
+    return { comment: toPublicComment({ ...row, ...patch }, replies, authors) };
   });
 }
 

@@ -4,7 +4,7 @@
  * transaction for the thread and the comment, so a refused post leaves nothing behind.
  */
 import { randomUUID } from 'node:crypto';
-import type { CreateCommentResponse } from '../contract.js';
+import type { CreateCommentResponse, PublicAuthor } from '../contract.js';
 import type { Deps } from '../deps.js';
 import { AppError, invalid } from '../errors.js';
 import {
@@ -12,6 +12,7 @@ import {
   findCommentById,
   findCommentByIdempotencyKey,
   hasPublishedGuestComment,
+  hasPublishedUserComment,
   insertComment,
 } from '../store/comments.js';
 import { isUniqueViolation, type Db } from '../store/dialect.js';
@@ -37,7 +38,22 @@ import {
   checkWebsite,
   collect,
 } from './input-rules.js';
+import { loadAuthors } from './authors.js';
+import { requireSession, type Session } from './sessions.js';
 import { assertOriginAllowed, getSite, type Site } from './sites.js';
+
+const ok = <T>(value: T): { ok: true; value: T } => ({ ok: true, value });
+
+function authorOf(session: Session): PublicAuthor {
+  const { user } = session;
+  return {
+    name: user.name,
+    avatarUrl: user.avatarUrl,
+    provider: user.provider,
+    role: user.role,
+    url: user.profileUrl,
+  };
+}
 
 export type { Caller } from './authorship.js';
 
@@ -69,18 +85,27 @@ function assertPageOnSite(site: Site, pageUrl: URL | null): void {
 async function initialStatus(
   db: Db,
   site: Site,
-  name: string,
-  email: string | null,
+  author: { session: Session | null; name: string; email: string | null },
 ): Promise<string> {
+  const { session } = author;
+  // A site's own staff is never held.
+  if (session !== null && session.user.role !== null) return 'published';
   switch (site.moderation) {
     case 'none':
       return 'published';
     case 'first-time':
-      // WordPress's "comment author must have a previously approved comment", for guests.
-      return email !== null && (await hasPublishedGuestComment(db, site.id, name, email))
+      // WordPress's "comment author must have a previously approved comment".
+      if (session !== null) {
+        return (await hasPublishedUserComment(db, site.id, session.user.id))
+          ? 'published'
+          : 'pending';
+      }
+      return author.email !== null &&
+        (await hasPublishedGuestComment(db, site.id, author.name, author.email))
         ? 'published'
         : 'pending';
     case 'guests':
+      return session === null ? 'pending' : 'published';
     case 'all':
       return 'pending';
   }
@@ -108,11 +133,12 @@ async function findReplay(
   if (thread === undefined) return undefined;
   const row = await findCommentByIdempotencyKey(db, thread.id, scopedKey);
   if (row === undefined) return undefined;
-  return {
-    comment: toPublicComment(row, await countVisibleChildren(db, row.id)),
-    editToken: editTokenFor(deps, row.id, scopedKey),
-    editableUntil: editableUntil(deps, row).toISOString(),
-  };
+  const authors = await loadAuthors(db, site.id, [row]);
+  const comment = toPublicComment(row, await countVisibleChildren(db, row.id), authors);
+  const editable = editableUntil(deps, row).toISOString();
+  return row.user_id === null
+    ? { comment, editToken: editTokenFor(deps, row.id, scopedKey), editableUntil: editable }
+    : { comment, editableUntil: editable };
 }
 
 export async function postComment(
@@ -122,14 +148,20 @@ export async function postComment(
 ): Promise<CreateCommentResponse> {
   const site = await getSite(deps, input.site);
   assertOriginAllowed(site, caller.origin);
-  if (!site.allowGuests) {
+  // A token that does not work is an error, not a silent fallback to posting as a guest.
+  const session =
+    caller.sessionToken === undefined
+      ? null
+      : await requireSession(deps, caller.sessionToken, caller.origin, site.id);
+  if (session === null && !site.allowGuests) {
     throw new AppError(403, 'guests_not_allowed', { detail: 'Sign in to comment on this site.' });
   }
   const key = checkThreadKey(input.thread);
   const body = checkBody(input.body);
-  const name = checkName(input.author?.name ?? '');
-  const email = checkEmail(input.author?.email);
-  const url = checkWebsite(input.author?.url);
+  // Signed-in readers are who their provider says; guest fields are ignored for them.
+  const name = session === null ? checkName(input.author?.name ?? '') : ok(session.user.name);
+  const email = session === null ? checkEmail(input.author?.email) : ok(null);
+  const url = session === null ? checkWebsite(input.author?.url) : ok(null);
   const title = checkTitle(input.threadTitle);
   const pageUrl = checkPageUrl(input.threadUrl);
   const errors = collect(key, body, name, email, url, title, pageUrl);
@@ -189,16 +221,17 @@ export async function postComment(
         parent_id: parent?.id ?? null,
         root_id: parent?.root_id ?? id,
         depth: parent === undefined ? 0 : parent.depth + 1,
-        status: await initialStatus(trx, site, name.value, email.value),
+        status: await initialStatus(trx, site, { session, name: name.value, email: email.value }),
         body_source: body.value,
         body_html: html,
         render_version: deps.renderer.version,
         author_name: name.value,
         author_email: email.value,
         author_url: url.value,
-        user_id: null,
+        user_id: session?.user.id ?? null,
         ip_hash: caller.clientHash,
-        edit_token_hash: hashToken(token),
+        // Signed-in authors prove authorship with their session, not a token.
+        edit_token_hash: session === null ? hashToken(token) : null,
         idempotency_key: scopedKey,
         score: 0,
         pinned: 0,
@@ -207,6 +240,12 @@ export async function postComment(
         deleted_at: null,
       };
       await insertComment(trx, row);
+      if (session !== null) {
+        return {
+          comment: toPublicComment(row, 0, new Map([[session.user.id, authorOf(session)]])),
+          editableUntil: editableUntil(deps, row).toISOString(),
+        };
+      }
       return {
         comment: toPublicComment(row, 0),
         editToken: token,

@@ -7,6 +7,7 @@ import type { Deps } from '../deps.js';
 import { invalid } from '../errors.js';
 import { countPublishedInThread, findPublicReplies, findTopLevelPage } from '../store/comments.js';
 import { countPublishedByKeys, findThreadByKey } from '../store/threads.js';
+import { loadAuthors } from './authors.js';
 import { buildPublicPage } from './comment-view.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { checkThreadKey, collect } from './input-rules.js';
@@ -94,7 +95,11 @@ export async function readThread(deps: Deps, query: ThreadQuery): Promise<Thread
       likeCount: 0,
       liked: false,
     },
-    comments: buildPublicPage(tops, replies),
+    comments: buildPublicPage(
+      tops,
+      replies,
+      await loadAuthors(deps.db, site.id, [...tops, ...replies]),
+    ),
     nextCursor: rows.length > limit && last !== undefined ? encodeCursor(sort, last) : null,
   };
 }

@@ -5,6 +5,7 @@
 import { AppError } from '../errors.js';
 import type { Deps } from '../deps.js';
 import type { SiteRow } from '../store/schema.js';
+import { deleteSiteRole, findSiteRoles, replaceSiteRole } from '../store/users.js';
 import {
   findAllOriginLists,
   findAllSites,
@@ -27,6 +28,11 @@ export interface Site {
 }
 
 export interface SiteSettings {
+  /** `provider:id` of accounts that own or moderate the site (given by the CLI only). */
+  owners?: string[];
+  moderators?: string[];
+  /** `provider:id` of accounts whose role goes. */
+  removeRoles?: string[];
   name?: string;
   origins?: string[];
   moderation?: ModerationPolicy;
@@ -115,12 +121,51 @@ export async function isKnownOrigin(deps: Deps, origin: string): Promise<boolean
 
 function checkSettings(settings: SiteSettings): void {
   if (settings.origins !== undefined) settings.origins.forEach(parseOrigin);
+  [
+    ...(settings.owners ?? []),
+    ...(settings.moderators ?? []),
+    ...(settings.removeRoles ?? []),
+  ].forEach(parseAccount);
   if (
     settings.rateLimit !== undefined &&
     (!Number.isInteger(settings.rateLimit) || settings.rateLimit < 0)
   ) {
     throw new Error('rate limit must be a whole number of comments per minute, or off');
   }
+}
+
+/** `github:583231` or `keycloak:3f2a…` into its parts (the id may contain colons). */
+export function parseAccount(spec: string): { provider: string; subject: string } {
+  const colon = spec.indexOf(':');
+  const provider = spec.slice(0, colon);
+  const subject = spec.slice(colon + 1);
+  if (colon <= 0 || subject === '' || !/^[a-z0-9-]+$/.test(provider)) {
+    throw new Error(`"${spec}" is not an account; write provider:id, e.g. github:583231`);
+  }
+  return { provider, subject };
+}
+
+async function applyRoles(deps: Deps, siteId: string, settings: SiteSettings): Promise<void> {
+  for (const spec of settings.removeRoles ?? []) {
+    const { provider, subject } = parseAccount(spec);
+    await deleteSiteRole(deps.db, siteId, provider, subject);
+  }
+  for (const [role, specs] of [
+    ['moderator', settings.moderators],
+    ['owner', settings.owners],
+  ] as const) {
+    for (const spec of specs ?? [])
+      await replaceSiteRole(deps.db, siteId, { ...parseAccount(spec), role });
+  }
+}
+
+/** Who owns and moderates a site, as `provider:id`. */
+export async function listSiteRoles(
+  deps: Deps,
+  siteId: string,
+): Promise<{ account: string; role: string }[]> {
+  const roles = await findSiteRoles(deps.db, siteId);
+  return roles.map((r) => ({ account: `${r.provider}:${r.subject}`, role: r.role }));
 }
 
 export async function addSite(deps: Deps, id: string, settings: SiteSettings): Promise<Site> {
@@ -144,6 +189,7 @@ export async function addSite(deps: Deps, id: string, settings: SiteSettings): P
     created_at: now,
     updated_at: now,
   });
+  await applyRoles(deps, id, settings);
   return getSite(deps, id);
 }
 
@@ -157,5 +203,6 @@ export async function updateSite(deps: Deps, id: string, settings: SiteSettings)
   if (settings.allowGuests !== undefined) patch.allow_guests = settings.allowGuests ? 1 : 0;
   if (settings.rateLimit !== undefined) patch.rate_limit = settings.rateLimit;
   if (!(await updateSiteRow(deps.db, id, patch))) throw new Error(`no site "${id}"`);
+  await applyRoles(deps, id, settings);
   return getSite(deps, id);
 }

@@ -173,6 +173,23 @@ export async function deleteCommentRow(db: Db, id: string): Promise<void> {
   await db.deleteFrom('comments').where('id', '=', id).execute();
 }
 
+/** Has this signed-in user a published comment on the site? */
+export async function hasPublishedUserComment(
+  db: Db,
+  siteId: string,
+  userId: string,
+): Promise<boolean> {
+  const row = await db
+    .selectFrom('comments')
+    .innerJoin('threads', 'threads.id', 'comments.thread_id')
+    .select('comments.id')
+    .where('threads.site_id', '=', siteId)
+    .where('comments.user_id', '=', userId)
+    .where('comments.status', '=', 'published')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 /** Has this guest (same name and email) a published comment on the site? */
 export async function hasPublishedGuestComment(
   db: Db,

@@ -6,11 +6,13 @@
 import { Migrator, type Kysely, type Migration, type MigrationResultSet } from 'kysely';
 import * as initial from './migrations/2026_11_27_000000_initial.js';
 import * as commentDepth from './migrations/2026_11_27_000001_comment_depth.js';
+import * as signIn from './migrations/2026_11_27_000002_sign_in.js';
 import type { Database } from './schema.js';
 
 const migrations: Record<string, Migration> = {
   '2026_11_27_000000_initial': initial,
   '2026_11_27_000001_comment_depth': commentDepth,
+  '2026_11_27_000002_sign_in': signIn,
 };
 
 /** Brings the database to the newest schema. Throws with the failing migration's name. */

@@ -69,13 +69,73 @@ export interface SettingTable {
   value: string;
 }
 
+export interface UserTable {
+  id: string;
+  /** The provider's id: `github`, `google`, `keycloak` (an OIDC issuer's name), ... */
+  provider: string;
+  /** The provider's stable id for the account (OIDC `sub`); never an email. */
+  subject: string;
+  name: string;
+  avatar_url: string | null;
+  profile_url: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SiteRoleTable {
+  site_id: string;
+  provider: string;
+  subject: string;
+  role: string;
+}
+
+export interface AuthTransactionTable {
+  id: string;
+  site_id: string;
+  origin: string;
+  provider: string;
+  /** S256 of the widget's verifier: only the widget that started the sign-in can finish it. */
+  code_challenge: string;
+  state_hash: string | null;
+  /** Hash of the cookie set on the popup: the callback must come back to the same browser. */
+  browser_hash: string | null;
+  nonce: string | null;
+  /** Our PKCE verifier towards the provider. */
+  pkce_verifier: string | null;
+  user_id: string | null;
+  ticket_hash: string | null;
+  ticket_expires_at: string | null;
+  /** `created`, `started`, `signed_in`, `used`. */
+  status: string;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface SessionTable {
+  token_hash: string;
+  user_id: string;
+  site_id: string;
+  origin: string;
+  created_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+}
+
 export interface Database {
   sites: SiteTable;
   threads: ThreadTable;
   comments: CommentTable;
   rate_limits: RateLimitTable;
   settings: SettingTable;
+  users: UserTable;
+  site_roles: SiteRoleTable;
+  auth_transactions: AuthTransactionTable;
+  sessions: SessionTable;
 }
+
+export type UserRow = Selectable<UserTable>;
+export type AuthTransactionRow = Selectable<AuthTransactionTable>;
+export type SessionRow = Selectable<SessionTable>;
 
 export type SiteRow = Selectable<SiteTable>;
 export type NewSiteRow = Insertable<SiteTable>;

@@ -38,7 +38,7 @@ describe('confab CLI', () => {
     assert.match(r.stdout, /up to date/);
   });
 
-  it('adds, lists and updates a site', () => {
+  it('adds, lists and updates a site, with its owners and moderators', () => {
     const added = run([
       'site',
       'add',
@@ -51,10 +51,24 @@ describe('confab CLI', () => {
       'first-time',
       '--rate-limit',
       '3',
+      '--owner',
+      'github:583231',
     ]);
     assert.equal(added.status, 0, added.stderr);
     assert.match(added.stdout, /Added site myblog/);
-    const updated = run(['site', 'update', 'myblog', '--no-guests', '--rate-limit', 'off']);
+    assert.match(added.stdout, /owner: github:583231/);
+    const updated = run([
+      'site',
+      'update',
+      'myblog',
+      '--no-guests',
+      '--rate-limit',
+      'off',
+      '--moderator',
+      'keycloak:3f2a:b',
+      '--remove-role',
+      'github:583231',
+    ]);
     assert.equal(updated.status, 0, updated.stderr);
     const listed = run(['site', 'list', '--json']);
     assert.deepEqual(JSON.parse(listed.stdout), [
@@ -65,8 +79,18 @@ describe('confab CLI', () => {
         moderation: 'first-time',
         allowGuests: false,
         rateLimit: 0,
+        roles: [{ account: 'keycloak:3f2a:b', role: 'moderator' }],
       },
     ]);
+    const bad = run(['site', 'update', 'myblog', '--owner', 'alice@example.com']);
+    assert.notEqual(bad.status, 0);
+    assert.match(bad.stderr, /provider:id/);
+  });
+
+  it('lists who has signed in (none yet)', () => {
+    const r = run(['user', 'list']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /Nobody has signed in yet/);
   });
 
   it('takes settings from CONFAB_* environment twins, flags winning', () => {

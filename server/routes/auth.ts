@@ -1,0 +1,173 @@
+/**
+ * @module routes/auth
+ * The sign-in flow (DESIGN.md section 4): `GET /auth/providers`, `POST /auth/tx`,
+ * `GET /auth/:provider/start`, `GET /auth/:provider/callback`, `POST /auth/exchange`,
+ * `POST /auth/claim`, `POST /auth/logout`, and `GET /api/v1/me`.
+ */
+import { Hono, type Context } from 'hono';
+import { getCookie, setCookie } from 'hono/cookie';
+import { z } from 'zod';
+import type { Deps } from '../deps.js';
+import type { AppEnv } from '../env.js';
+import { invalid } from '../errors.js';
+import { limitBody, readJson, requireJson } from '../middleware/json-body.js';
+import { SignInError } from '../services/oauth.js';
+import { endSession, requireSession } from '../services/sessions.js';
+import {
+  beginSignIn,
+  completeSignIn,
+  finishSignIn,
+  listProviders,
+  startSignIn,
+} from '../services/sign-in.js';
+import { signedInPage, signInFailedPage, type Page } from './auth-pages.js';
+
+const beginInput = z.object({ site: z.string(), provider: z.string(), codeChallenge: z.string() });
+const completeInput = z.object({
+  tx: z.string().max(100),
+  verifier: z.string().min(43).max(128),
+  ticket: z.string().max(100).optional(),
+});
+
+/**
+ * The bearer token, if an Authorization header was sent. A header that is present but not
+ * a bearer token comes back as it is, so it fails as a bad token (401) instead of being
+ * ignored: a reader who meant to be signed in must never end up posting as a guest.
+ */
+function bearer(c: Context): string | undefined {
+  const header = c.req.header('Authorization');
+  if (header === undefined) return undefined;
+  return /^bearer\s+(\S+)$/i.exec(header.trim())?.[1] ?? header;
+}
+
+/**
+ * The page's origin. Browsers omit `Origin` on same-origin GETs; `Sec-Fetch-Site` then
+ * vouches that the request comes from this server's own origin (the demo's blog page).
+ */
+export function requestOrigin(c: Context, publicUrl: string): string | undefined {
+  const origin = c.req.header('Origin');
+  if (origin !== undefined) return origin;
+  return c.req.header('Sec-Fetch-Site') === 'same-origin' ? new URL(publicUrl).origin : undefined;
+}
+
+function show(c: Context, result: Page, status: 200 | 400 = 200): Response {
+  for (const [name, value] of Object.entries(result.headers)) c.header(name, value);
+  return c.html(result.html, status);
+}
+
+/** Routes mounted at `/auth`. */
+export function authRoutes(deps: Deps): Hono<AppEnv> {
+  const routes = new Hono<AppEnv>();
+  const secure = deps.config.publicUrl.startsWith('https://');
+  // __Host- cookies must be Secure with Path=/; over plain http (local use) a plain name.
+  const cookieName = secure ? '__Host-confab-tx' : 'confab-tx';
+  const json = [limitBody(16 * 1024), requireJson()] as const;
+
+  routes.get('/providers', async (c) => {
+    const site = c.req.query('site');
+    if (site === undefined || site === '') {
+      throw invalid([
+        { field: 'site', code: 'required', message: 'The site query parameter is required.' },
+      ]);
+    }
+    return c.json(await listProviders(deps, site));
+  });
+
+  routes.post('/tx', ...json, async (c) => {
+    const input = await readJson(c, beginInput);
+    return c.json(await beginSignIn(deps, input, c.req.header('Origin')), 201);
+  });
+
+  routes.get('/:provider/start', async (c) => {
+    try {
+      const { redirect, browserSecret } = await startSignIn(
+        deps,
+        c.req.param('provider'),
+        c.req.query('tx') ?? '',
+      );
+      setCookie(c, cookieName, browserSecret, {
+        httpOnly: true,
+        secure,
+        sameSite: 'Lax',
+        path: '/',
+        maxAge: 600,
+      });
+      c.header('Referrer-Policy', 'no-referrer');
+      c.header('Cache-Control', 'no-store');
+      return c.redirect(redirect.href, 303);
+    } catch (error) {
+      if (error instanceof SignInError) return show(c, signInFailedPage(error.message), 400);
+      throw error;
+    }
+  });
+
+  routes.get('/:provider/callback', async (c) => {
+    // The callback URL as configured (never rebuilt from Host or X-Forwarded-*), with the
+    // provider's query parameters.
+    const callbackUrl = new URL(
+      `${deps.config.publicUrl}/auth/${c.req.param('provider')}/callback`,
+    );
+    callbackUrl.search = new URL(c.req.url).search;
+    try {
+      const done = await finishSignIn(
+        deps,
+        c.req.param('provider'),
+        callbackUrl,
+        getCookie(c, cookieName),
+      );
+      setCookie(c, cookieName, '', {
+        httpOnly: true,
+        secure,
+        sameSite: 'Lax',
+        path: '/',
+        maxAge: 0,
+      });
+      return show(c, signedInPage(done));
+    } catch (error) {
+      if (error instanceof SignInError) {
+        const cause = error.cause instanceof Error ? ` (${error.cause.message})` : '';
+        deps.logger.info(`sign-in via ${c.req.param('provider')} failed: ${error.code}${cause}`);
+        const context =
+          error.transaction === undefined ? undefined : { ...error.transaction, code: error.code };
+        return show(c, signInFailedPage(error.message, context), 400);
+      }
+      throw error;
+    }
+  });
+
+  routes.post('/exchange', ...json, async (c) => {
+    const input = await readJson(c, completeInput.required({ ticket: true }));
+    return c.json(await completeSignIn(deps, input, c.req.header('Origin')));
+  });
+
+  routes.post('/claim', ...json, async (c) => {
+    const input = await readJson(c, completeInput.omit({ ticket: true }));
+    const result = await completeSignIn(deps, input, c.req.header('Origin'));
+    return 'pending' in result ? c.json(result, 202) : c.json(result);
+  });
+
+  routes.post('/logout', async (c) => {
+    const session = await requireSession(deps, bearer(c), c.req.header('Origin'));
+    await endSession(deps, session);
+    return c.body(null, 204);
+  });
+
+  return routes;
+}
+
+/** `GET /api/v1/me`, mounted with the other API routes. */
+export function meRoutes(deps: Deps): Hono<AppEnv> {
+  const routes = new Hono<AppEnv>();
+  routes.get('/me', async (c) => {
+    const session = await requireSession(
+      deps,
+      bearer(c),
+      requestOrigin(c, deps.config.publicUrl),
+      c.req.query('site'),
+    );
+    return c.json({ user: session.user, site: session.siteId, expiresAt: session.expiresAt });
+  });
+  return routes;
+}
+
+export { bearer };
