@@ -47,7 +47,7 @@ export interface DemoProvider {
 export const DEMO_PROVIDER: DemoProvider = {
   kind: 'demo',
   id: 'demo',
-  label: 'Demo account (this server only)',
+  label: 'Demo (this server only)',
 };
 
 export type ProviderConfig = OidcProvider | OAuth2Provider | DemoProvider;

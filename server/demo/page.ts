@@ -37,8 +37,8 @@ export function demoPage(publicUrl: string): string {
   been the best part of it. Tell me what grows in your small place.</p>
 </article>
 <p class="demo-note">This is the Confab demo. The comment section below is the real widget, served by
-this server and embedded with the two lines from the README. Post as a guest; nothing leaves this
-machine.</p>
+this server and embedded with the two lines from the README. Post as a guest, or sign in with
+the demo's own sign-in (pick any name; no real account is involved). Nothing leaves this machine.</p>
 <section>
 <script type="module" src="${base}/confab.js"></script>
 <confab-thread site="demo"></confab-thread>

@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { getRequestListener } from '@hono/node-server';
+import { json, makeTestApp, type TestApp } from './helpers.js';
+import { beginTx, FetchBrowser, pkcePair, ticketIn } from './support/sign-in-rig.js';
+
+describe('the demo’s identity provider', () => {
+  let server: Server;
+  let t: TestApp;
+
+  before(async () => {
+    server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const publicUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    t = await makeTestApp({ env: { CONFAB_PUBLIC_URL: publicUrl, CONFAB_DEMO: 'true' } });
+    const listener = getRequestListener(t.app.fetch);
+    server.on('request', (req, res) => {
+      void listener(req, res);
+    });
+  });
+
+  after(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+    await t.close();
+  });
+
+  it('is offered, clearly labelled, and signs in as the chosen name through the same checks', async () => {
+    const providers = await t.request('/auth/providers?site=blog');
+    assert.deepEqual(await providers.json(), [{ id: 'demo', name: 'Demo (this server only)' }]);
+    const { verifier, challenge } = pkcePair();
+    const { tx, startUrl } = await beginTx(t, 'demo', challenge);
+    const browser = new FetchBrowser();
+    const { url, response } = await browser.follow(startUrl);
+    assert.equal(url.pathname, '/auth/demo/authorize');
+    assert.match(await (response as Response).text(), /no account anywhere is involved/i);
+    const callback = new URL('/auth/demo/callback', url);
+    callback.searchParams.set('state', url.searchParams.get('state') ?? '');
+    callback.searchParams.set('name', 'Ada');
+    const stranger = await new FetchBrowser().request(callback);
+    assert.equal(stranger.status, 400, 'the transaction cookie still binds the browser');
+    const page = await browser.request(callback);
+    assert.equal(page.status, 200);
+    const res = await t.request('/auth/exchange', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ tx, ticket: ticketIn(await page.text()), verifier }),
+    });
+    assert.equal(res.status, 200);
+    assert.equal(
+      (await json<{ user: { name: string; provider: string } }>(res)).user.provider,
+      'demo',
+    );
+  });
+});
+
+describe('outside the demo', () => {
+  it('offers no demo sign-in and serves no demo page', async () => {
+    const t = await makeTestApp();
+    try {
+      assert.deepEqual(await (await t.request('/auth/providers?site=blog')).json(), []);
+      assert.equal((await t.request('/auth/demo/authorize?state=x')).status, 404);
+      assert.equal((await t.request('/auth/demo/start?tx=x', { origin: null })).status, 404);
+    } finally {
+      await t.close();
+    }
+  });
+});
