@@ -71,6 +71,9 @@ async function configure(provider: OidcProvider | OAuth2Provider): Promise<clien
     // Deprecated only as a warning sign: used solely for providers on loopback.
     // eslint-disable-next-line @typescript-eslint/no-deprecated
     const execute = insecureAllowed(provider.issuer) ? [client.allowInsecureRequests] : [];
+    // TLS alone would vouch for a token fetched from the token endpoint; we also check its
+    // signature against the issuer's published keys, so a token from anywhere else fails.
+    execute.push(client.enableNonRepudiationChecks);
     return client.discovery(new URL(provider.issuer), provider.clientId, metadata, undefined, {
       execute,
     });
