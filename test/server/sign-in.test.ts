@@ -136,6 +136,19 @@ describe('sign-in with an OpenID Connect provider (a real oidc-provider on loopb
     assert.notEqual(first.token, second.token);
   });
 
+  it('never links accounts across providers, even for the same person (T22)', async () => {
+    const viaKeycloak = await signIn('nina');
+    const { verifier, challenge } = pkcePair();
+    const { tx, startUrl } = await beginTx(rig.t, 'authentik', challenge);
+    const browser = new FetchBrowser();
+    const page = await browser.request(await signInAtIdp(browser, startUrl, 'nina'));
+    const res = await post('/auth/exchange', { tx, ticket: ticketIn(await page.text()), verifier });
+    const viaAuthentik = await json<SessionAnswer>(res);
+    assert.equal(viaAuthentik.user.name, viaKeycloak.user.name);
+    assert.notEqual(viaAuthentik.user.id, viaKeycloak.user.id);
+    assert.equal(viaAuthentik.user.provider, 'authentik');
+  });
+
   it('refuses a token from another origin or for another site (T35)', async () => {
     const { token } = await signIn('carol');
     const foreign = await rig.t.request('/api/v1/me', {
