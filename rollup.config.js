@@ -1,4 +1,7 @@
-// Builds the widget into one ES module, served by the server at /confab.js.
+// Builds the widget into ES modules served by the server: the entry `/confab.js` (the
+// thread and its form, Lit included) and lazily loaded chunks `/confab-<name>-<hash>.js`
+// (the sign-in UI) that import Lit back from the entry.
+import { readdirSync, rmSync } from 'node:fs';
 import nodeResolve from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
@@ -58,14 +61,100 @@ function squeezeTemplates() {
   };
 }
 
+/**
+ * Takes out of Lit's production build what the widget never uses, for the size budget:
+ * - the hooks through which a page's ShadyDOM polyfill or Lit SSR hydration would patch
+ *   every copy of Lit it finds (the widget needs neither, and is better off untouched by
+ *   whatever Lit setup the host page has);
+ * - the global lists of loaded Lit versions, read only by Lit's dev-mode warnings;
+ * - standard (TC39) decorator support: `Symbol.metadata`, `addInitializer`. The widget
+ *   declares `static properties`; tsconfig picks TypeScript's experimental decorators,
+ *   which never touch either;
+ * - one developer error message.
+ * Each edit must match: after a Lit update that changes this code, the build warns and
+ * leaves the file as it is (and `npm run size` shows what that costs).
+ */
+function trimLit() {
+  const edits = {
+    '/lit-html/lit-html.js': [
+      [
+        /,(\w+)=\w+\.litHtmlPolyfillSupport;\1\?\.\(\w+,\w+\),\(\w+\.litHtmlVersions\?\?=\[\]\)\.push\("[\d.]+"\);/,
+        ';',
+      ],
+    ],
+    '/@lit/reactive-element/reactive-element.js': [
+      [
+        /,(\w+)\?\.\(\{ReactiveElement:\w+\}\),\(\w+\.reactiveElementVersions\?\?=\[\]\)\.push\("[\d.]+"\);/,
+        ';',
+      ],
+      [/Symbol\.metadata\?\?=Symbol\("metadata"\),\w+\.litPropertyMetadata\?\?=new WeakMap;/, ''],
+      [
+        /const (\w+)=this\[Symbol\.metadata\];if\(null!==\1\)\{const (\w+)=litPropertyMetadata\.get\(\1\);if\(void 0!==\2\)for\(const\[\w+,\w+\]of \2\)this\.elementProperties\.set\(\w+,\w+\)\}/,
+        '',
+      ],
+      [/static addInitializer\(\w+\)\{this\._\$Ei\(\),\(this\.l\?\?=\[\]\)\.push\(\w+\)\}/, ''],
+    ],
+    '/lit-element/lit-element.js': [
+      [
+        /,\w+\.litElementHydrateSupport\?\.\(\{LitElement:\w+\}\);const (\w+)=\w+\.litElementPolyfillSupport;\1\?\.\(\{LitElement:\w+\}\);(.*?)\(\w+\.litElementVersions\?\?=\[\]\)\.push\("[\d.]+"\);/,
+        ';$2',
+      ],
+    ],
+    '/@lit/reactive-element/css-tag.js': [
+      [/throw Error\("CSSResult is not constructable[^"]*"\)/, 'throw Error()'],
+    ],
+  };
+  return {
+    name: 'trim-lit',
+    transform(code, id) {
+      const file = Object.keys(edits).find((f) => id.endsWith('/node_modules' + f));
+      if (!file) return null;
+      for (const [pattern, replacement] of edits[file]) {
+        if (pattern.test(code)) code = code.replace(pattern, replacement);
+        else this.warn(`trim-lit: ${file} has changed; ${pattern} found nothing`);
+      }
+      return { code, map: null };
+    },
+  };
+}
+
+const OUT = 'dist/widget';
+
+/**
+ * Deletes the chunks of earlier builds: their names carry a content hash, so each build
+ * would otherwise add files, and the server serves whatever chunks it finds here.
+ */
+function cleanChunks() {
+  return {
+    name: 'clean-chunks',
+    generateBundle() {
+      let files = [];
+      try {
+        files = readdirSync(OUT);
+      } catch {
+        return;
+      }
+      for (const f of files) if (/^confab-.+\.js(\.map)?$/.test(f)) rmSync(`${OUT}/${f}`);
+    },
+  };
+}
+
 export default {
   input: 'widget/define.ts',
   output: {
-    file: 'dist/widget/confab.js',
+    dir: OUT,
     format: 'es',
     sourcemap: true,
+    entryFileNames: 'confab.js',
+    // `confab-<name>-<hash>.js`, which the server serves (hashed, so cached for good); a
+    // chunk is named after its module, `confab-sign-in.ts` giving `confab-sign-in-<hash>.js`.
+    chunkFileNames: ({ name }) => `confab-${name.replace(/^confab-/, '')}-[hash].js`,
+    // [a-z0-9]: what server/bootstrap.ts expects of a chunk's name.
+    hashCharacters: 'base36',
   },
   plugins: [
+    cleanChunks(),
+    trimLit(),
     nodeResolve({ browser: true }),
     typescript({
       tsconfig: './tsconfig.json',

@@ -4,7 +4,8 @@
  * the renderer and the built widget.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import type { Config } from './config.js';
@@ -18,7 +19,12 @@ import { migrateToLatest } from './store/migrate.js';
 // Compiled: dist/server/bootstrap.js -> dist/widget. From source: server/ -> dist/widget.
 const WIDGET_CANDIDATES = ['../widget/confab.js', '../dist/widget/confab.js'];
 
-/** The built widget with brotli and gzip variants, or undefined when it is not built. */
+/**
+ * The built widget with brotli and gzip variants, or undefined when it is not built: the
+ * bundle, and the chunks it loads later (`confab-<name>-<hash>.js`, as rollup.config.js
+ * names them) found next to it. Everything is read here, once: requests only ever pick
+ * from what was loaded, by exact file name, and never name a path.
+ */
 export function loadWidget(path?: string): WidgetAsset | undefined {
   const file =
     path ??
@@ -26,15 +32,22 @@ export function loadWidget(path?: string): WidgetAsset | undefined {
       existsSync(p),
     );
   if (file === undefined || !existsSync(file)) return undefined;
-  const js = readFileSync(file);
-  const mapFile = `${file}.map`;
-  return {
-    js,
-    gzip: gzipSync(js, { level: 9 }),
-    brotli: brotliCompressSync(js, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }),
-    etag: `"${createHash('sha256').update(js).digest('base64url').slice(0, 27)}"`,
-    sourceMap: existsSync(mapFile) ? readFileSync(mapFile) : undefined,
+  const load = (jsFile: string): Omit<WidgetAsset, 'chunks'> => {
+    const js = readFileSync(jsFile);
+    const mapFile = `${jsFile}.map`;
+    return {
+      js,
+      gzip: gzipSync(js, { level: 9 }),
+      brotli: brotliCompressSync(js, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }),
+      etag: `"${createHash('sha256').update(js).digest('base64url').slice(0, 27)}"`,
+      sourceMap: existsSync(mapFile) ? readFileSync(mapFile) : undefined,
+    };
   };
+  const dir = dirname(file);
+  const chunks = readdirSync(dir)
+    .filter((name) => /^confab-[a-z][a-z0-9-]*-[a-z0-9]{8,}\.js$/.test(name))
+    .map((name) => [name, load(join(dir, name))] as const);
+  return { ...load(file), chunks: new Map(chunks) };
 }
 
 export const consoleLogger: Logger = {

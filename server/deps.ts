@@ -8,13 +8,17 @@ import type { ProviderClient } from './services/oauth.js';
 import type { Renderer } from './services/render.js';
 import type { Db } from './store/dialect.js';
 
-/** The built widget bundle with its precompressed variants. */
+/**
+ * The built widget bundle (`confab.js`) with its precompressed variants, and the same for
+ * each of its lazily loaded chunks, by file name (`confab-sign-in-<hash>.js`).
+ */
 export interface WidgetAsset {
   readonly js: Buffer;
   readonly gzip: Buffer;
   readonly brotli: Buffer;
   readonly etag: string;
   readonly sourceMap: Buffer | undefined;
+  readonly chunks: ReadonlyMap<string, Omit<WidgetAsset, 'chunks'>>;
 }
 
 export interface Logger {

@@ -4,6 +4,7 @@
  * listen on the element or on `document`.
  */
 import type { ErrorCode, PublicComment } from '../server/contract.js';
+import type { SessionUser } from './api/auth.js';
 import { ApiError } from './api/errors.js';
 
 const init = { bubbles: true, composed: true } as const;
@@ -48,6 +49,28 @@ export class ConfabErrorEvent extends Event {
   }
 }
 
+/**
+ * The reader signed in (or came back with a session kept from before). `<confab-sign-in>`
+ * fires it; `<confab-thread>` then posts as `user`, with `token`.
+ */
+export class ConfabSignedInEvent extends Event {
+  readonly user: SessionUser;
+  /** The session's bearer token. Whoever can run script on the page can read it anyway. */
+  readonly token: string;
+  constructor(user: SessionUser, token: string) {
+    super('confab-signed-in', init);
+    this.user = user;
+    this.token = token;
+  }
+}
+
+/** The reader logged out, or their session ended; the thread is back to guest comments. */
+export class ConfabSignedOutEvent extends Event {
+  constructor() {
+    super('confab-signed-out', init);
+  }
+}
+
 /** What a reader asked of a comment with its buttons. */
 export type CommentAction = 'reply' | 'edit' | 'delete';
 
@@ -72,6 +95,8 @@ declare global {
     'confab-comment-edited': ConfabCommentEditedEvent;
     'confab-comment-deleted': ConfabCommentDeletedEvent;
     'confab-error': ConfabErrorEvent;
+    'confab-signed-in': ConfabSignedInEvent;
+    'confab-signed-out': ConfabSignedOutEvent;
     'confab-action-requested': ConfabActionRequestedEvent;
   }
 }

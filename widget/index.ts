@@ -3,11 +3,14 @@
  * Confab's classes and types, without registering anything: import `define.js` (or
  * the `/confab.js` bundle) for that, or define the tags yourself.
  */
+export type { Provider, Session, SessionUser, SignInStart } from './api/auth.js';
 export { ApiClient, type Fetch, type ThreadQuery } from './api/client.js';
 export { ApiError, NetworkError } from './api/errors.js';
 export { ConfabComment } from './elements/confab-comment.js';
 export { ConfabComposer, type Draft } from './elements/confab-composer.js';
 export { ConfabCount } from './elements/confab-count.js';
+// Types only: the module registers `<confab-sign-in>` when `<confab-thread>` loads it.
+export type { ConfabSignIn, PopupOpener } from './elements/confab-sign-in.js';
 export { ConfabThread } from './elements/confab-thread.js';
 export * from './events.js';
 export { safeFragment, safeHtml, safeUrl } from './render/safe-html.js';

@@ -53,6 +53,13 @@ export const strings = {
   posting: 'Posting…',
   save: 'Save',
   saving: 'Saving…',
+  /** `<confab-sign-in>`. */
+  logIn: 'Please log in using one of these methods',
+  asGuest: 'Comment as a guest',
+  stay: 'Stay signed in',
+  using: (provider: string) => `You are commenting using your ${provider} account`,
+  logOut: 'Log Out',
+  change: 'Change',
   rateLimited: (s: number) => `You're commenting too fast. Try again in ${s} s.`,
   /** By the problem's `code`; `network` when no answer came. */
   errors: {
@@ -63,7 +70,9 @@ export const strings = {
     edit_window_closed: 'The time to edit this comment has passed.',
     payload_too_large: 'Your comment is too long.',
     forbidden: 'You are not allowed to do that.',
-    not_signed_in: 'This browser can no longer change that comment.',
+    // A guest always sends an edit token: this is a signed-in reader whose session ended.
+    not_signed_in: 'You were signed out. Please log in again.',
+    sign_in_failed: 'Sign-in failed. Please try again.',
     origin_not_allowed: 'Comments are not enabled for this page.',
     site_not_found: 'Comments are not enabled for this page.',
     not_found: 'That comment no longer exists.',

@@ -912,3 +912,73 @@ describe('GET /confab.js', () => {
     assert.equal(stale.status, 200);
   });
 });
+
+describe('GET /confab-<name>-<hash>.js (the chunks /confab.js loads later)', () => {
+  let t: TestApp;
+  let name: string;
+  let js: Buffer;
+  before(async () => {
+    t = await makeTestApp({ widget: true });
+    const chunks = t.deps.widget?.chunks ?? new Map<string, { js: Buffer }>();
+    const found = [...chunks.keys()].find((n) => n.startsWith('confab-sign-in-'));
+    assert.ok(found !== undefined, 'no sign-in chunk in dist/widget: run `npx rollup -c`');
+    name = found;
+    js = chunks.get(name)!.js;
+  });
+  after(async () => {
+    await t.close();
+  });
+
+  const fetchFile = (path: string, headers: Record<string, string> = {}) =>
+    t.request(path, { origin: null, headers });
+
+  it('is the chunk the bundle imports', () => {
+    assert.match(name, /^confab-sign-in-[a-z0-9]{8}\.js$/);
+    assert.ok(t.deps.widget!.js.toString().includes(`"./${name}"`));
+  });
+
+  it('sends it precompressed, cached for good, to any origin, as script only', async () => {
+    const br = await fetchFile(`/${name}`, { 'Accept-Encoding': 'gzip, br' });
+    assert.equal(br.status, 200);
+    assert.equal(br.headers.get('Content-Encoding'), 'br');
+    assert.ok(brotliDecompressSync(Buffer.from(await br.arrayBuffer())).equals(js));
+    assert.match(br.headers.get('Content-Type') ?? '', /^text\/javascript/);
+    assert.equal(br.headers.get('Cache-Control'), 'public, max-age=31536000, immutable');
+    assert.equal(br.headers.get('Access-Control-Allow-Origin'), '*');
+    assert.equal(br.headers.get('Access-Control-Allow-Credentials'), null);
+    assert.equal(br.headers.get('Cross-Origin-Resource-Policy'), 'cross-origin');
+    assert.equal(br.headers.get('X-Content-Type-Options'), 'nosniff');
+    assert.match(br.headers.get('Vary') ?? '', /Accept-Encoding/i);
+    const gz = await fetchFile(`/${name}`, { 'Accept-Encoding': 'gzip' });
+    assert.ok(gunzipSync(Buffer.from(await gz.arrayBuffer())).equals(js));
+    const plain = await fetchFile(`/${name}`);
+    assert.ok(Buffer.from(await plain.arrayBuffer()).equals(js));
+    const etag = br.headers.get('ETag');
+    assert.ok(etag !== null);
+    assert.equal((await fetchFile(`/${name}`, { 'If-None-Match': etag })).status, 304);
+  });
+
+  it('sends its source map', async () => {
+    const map = await fetchFile(`/${name}.map`);
+    assert.equal(map.status, 200);
+    assert.equal(map.headers.get('Access-Control-Allow-Origin'), '*');
+    assert.equal((JSON.parse(await map.text()) as { file: string }).file, name);
+  });
+
+  it('serves only the files it loaded at startup, whatever the name asks for', async () => {
+    for (const path of [
+      '/confab-sign-in-00000000.js',
+      '/confab-sign-in-00000000.js.map',
+      `/${name.toUpperCase()}`,
+      `/${name}x`,
+      '/confab-..%2f..%2fpackage.json',
+      '/confab-%2e%2e%2fconfab.js',
+      '/confab-sign-in-.js',
+      '/confab.json',
+    ]) {
+      const response = await fetchFile(path);
+      assert.equal(response.status, 404, path);
+      assert.match(response.headers.get('Content-Type') ?? '', /^application\/problem\+json/, path);
+    }
+  });
+});

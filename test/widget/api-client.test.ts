@@ -45,6 +45,26 @@ describe('ApiClient', () => {
     expect(f.calls[0]!.headers.get('Confab-Edit-Token')).to.equal('tok');
   });
 
+  it('sends the session as a bearer token on writes, never on reads', async () => {
+    const f = fakeFetch(() => json({}));
+    const api = new ApiClient('https://c.example/', f);
+    api.token = 'sess';
+    await api.thread({ site: 's', thread: '/a/', sort: 'oldest' });
+    await api.preview({ site: 's', body: 'x' });
+    await api.update('c1', undefined, 'x');
+    await api.remove('c2', 'guest-tok');
+    const [read, preview, update, remove] = f.calls;
+    expect(read!.headers.get('Authorization')).to.equal(null);
+    expect(preview!.headers.get('Authorization')).to.equal('Bearer sess');
+    expect(update!.headers.get('Authorization')).to.equal('Bearer sess');
+    // A comment posted signed in has no edit token: none is sent.
+    expect(update!.headers.get('Confab-Edit-Token')).to.equal(null);
+    expect(remove!.headers.get('Confab-Edit-Token')).to.equal('guest-tok');
+    api.token = undefined;
+    await api.preview({ site: 's', body: 'x' });
+    expect(f.calls[4]!.headers.get('Authorization')).to.equal(null);
+  });
+
   it('throws ApiError with the problem and its code', async () => {
     const errors = [{ field: 'body', code: 'required', message: 'x' }];
     const f = fakeFetch(() => problem(422, 'validation_failed', { errors }));

@@ -37,6 +37,7 @@ describe('the built bundle', () => {
   it('renders and posts to the server next to the script', async () => {
     const f = fakeFetch(
       routes({
+        'GET /dist/widget/auth/providers': () => json([{ id: 'github', name: 'GitHub' }]),
         'GET threads': () =>
           json(threadResponse([comment({ id: 'a', html: '<p>From the bundle</p>' })])),
         'POST comments': () =>
@@ -65,6 +66,16 @@ describe('the built bundle', () => {
       // The squeezed styles still apply.
       const avatar = deepAll(el.shadowRoot!).find((e) => e.getAttribute('part') === 'avatar')!;
       expect(getComputedStyle(avatar).borderRadius).to.equal('50%');
+      // The sign-in chunk, loaded next to the bundle, shares its Lit and its strings.
+      await waitUntil(() => deepText(el).includes('Please log in using one of these methods'));
+      const signIn = el.shadowRoot!.querySelector('confab-sign-in')!.shadowRoot!;
+      expect(getByRole(signIn, 'button', 'GitHub')).to.exist;
+      const chunks = performance
+        .getEntriesByType('resource')
+        .map((r) => new URL(r.name).pathname)
+        .filter((p) => p.startsWith('/dist/widget/confab-'));
+      expect(chunks).to.have.length(1);
+      expect(chunks[0]).to.match(/^\/dist\/widget\/confab-sign-in-[a-z0-9]{8}\.js$/);
     } finally {
       el.remove();
     }

@@ -28,9 +28,9 @@ export interface ThreadQuery {
 }
 
 /**
- * Talks to one Confab server. It keeps no state besides its base URL and `fetch`, so a
- * page may hold several. Every method resolves to a `contract.ts` shape or throws
- * {@link NetworkError} / {@link ApiError}.
+ * Talks to one Confab server. It keeps no state besides its base URL, `fetch` and the
+ * reader's session token, so a page may hold several. Every method resolves to a
+ * `contract.ts` shape or throws {@link NetworkError} / {@link ApiError}.
  *
  * @example
  * const api = new ApiClient('https://comments.example.com/');
@@ -41,6 +41,13 @@ export class ApiClient {
   readonly base: string;
   readonly #fetchFn: Fetch | undefined;
 
+  /**
+   * The signed-in reader's session token, sent as `Authorization: Bearer` with every
+   * request that is not a GET: comment writes and previews. Reads stay anonymous (and
+   * free of CORS preflights).
+   */
+  token?: string | undefined;
+
   constructor(base: string, fetchFn?: Fetch) {
     this.base = base.replace(/\/?$/, '/');
     this.#fetchFn = fetchFn;
@@ -49,7 +56,7 @@ export class ApiClient {
   /** One page of a thread's comments. */
   thread(q: ThreadQuery): Promise<ThreadResponse> {
     const { cursor, ...p } = q;
-    return this.#send('GET', `threads?${new URLSearchParams(cursor ? { ...p, cursor } : p)}`);
+    return this.send('GET', `api/v1/threads?${new URLSearchParams(cursor ? { ...p, cursor } : p)}`);
   }
 
   /**
@@ -57,43 +64,50 @@ export class ApiClient {
    * Retrying with the same `idempotencyKey` after a lost answer cannot post twice.
    */
   post(req: CreateCommentRequest, idempotencyKey?: string): Promise<CreateCommentResponse> {
-    return this.#send(
+    return this.send(
       'POST',
-      'comments',
+      'api/v1/comments',
       req,
       idempotencyKey && { 'Idempotency-Key': idempotencyKey },
     );
   }
 
-  /** Edits a guest's own comment with the token it got when posting. */
-  update(id: string, token: string, body: string): Promise<UpdateCommentResponse> {
-    return this.#send(
+  /**
+   * Edits one's own comment: a guest's with the edit token it got when posting, a
+   * signed-in reader's (no `token`) with the session.
+   */
+  update(id: string, token: string | undefined, body: string): Promise<UpdateCommentResponse> {
+    return this.send(
       'PATCH',
-      'comments/' + encodeURIComponent(id),
+      'api/v1/comments/' + encodeURIComponent(id),
       { body },
-      { 'Confab-Edit-Token': token },
+      token && { 'Confab-Edit-Token': token },
     );
   }
 
-  /** Deletes a guest's own comment; resolves to the placeholder left behind, or null. */
-  remove(id: string, token: string): Promise<DeleteCommentResponse> {
-    return this.#send('DELETE', 'comments/' + encodeURIComponent(id), undefined, {
-      'Confab-Edit-Token': token,
-    });
+  /** Deletes one's own comment (as `update`); resolves to the placeholder left behind, or null. */
+  remove(id: string, token?: string): Promise<DeleteCommentResponse> {
+    return this.send(
+      'DELETE',
+      'api/v1/comments/' + encodeURIComponent(id),
+      undefined,
+      token && { 'Confab-Edit-Token': token },
+    );
   }
 
   /** Renders Markdown as the server would, storing nothing. */
   preview(req: PreviewRequest): Promise<PreviewResponse> {
-    return this.#send('POST', 'preview', req);
+    return this.send('POST', 'api/v1/preview', req);
   }
 
   /** Published comment counts of several threads in one request. */
   counts(site: string, threads: string[]): Promise<CountsResponse> {
     const p = [['site', site], ...threads.map((t) => ['thread', t])];
-    return this.#send('GET', `counts?${new URLSearchParams(p)}`);
+    return this.send('GET', `api/v1/counts?${new URLSearchParams(p)}`);
   }
 
-  async #send<T>(
+  /** Any request, to `path` relative to `base`: what the methods here and `api/auth.ts` use. */
+  async send<T>(
     method: string,
     path: string,
     body?: object,
@@ -101,11 +115,12 @@ export class ApiClient {
   ): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json', ...extra };
     if (body) headers['content-type'] = 'application/json';
+    if (this.token && method !== 'GET') headers.authorization ||= 'Bearer ' + this.token;
     let res: Response;
     let json: unknown;
     try {
       // Called unbound: the browser's fetch throws "Illegal invocation" with a `this`.
-      res = await (this.#fetchFn ?? fetch)(this.base + 'api/v1/' + path, {
+      res = await (this.#fetchFn ?? fetch)(this.base + path, {
         method,
         headers,
         body: body && JSON.stringify(body),

@@ -14,40 +14,6 @@ const styles = css`
     align-items: center;
     gap: 0.25em 0.6em;
   }
-  [part='avatar'] {
-    width: var(--s);
-    height: var(--s);
-    border-radius: 50%;
-    display: inline-grid;
-    place-items: center;
-    color: #fff;
-    font-weight: 600;
-    object-fit: cover;
-  }
-  .c0 {
-    background: #b42318;
-  }
-  .c1 {
-    background: #b54708;
-  }
-  .c2 {
-    background: #7a5c00;
-  }
-  .c3 {
-    background: #067647;
-  }
-  .c4 {
-    background: #0e7090;
-  }
-  .c5 {
-    background: #175cd3;
-  }
-  .c6 {
-    background: #6938ef;
-  }
-  .c7 {
-    background: #c11574;
-  }
   [part='author'] {
     font-weight: 600;
   }

@@ -56,8 +56,9 @@ const styles = css`
 /**
  * The comment form: "Leave a Reply" with Name, Email, Website and Comment, a Markdown
  * preview, and the choice to remember the reader. With `edit` it shows only the
- * comment text, for editing one's own comment. What the reader typed survives every
- * failure; the body clears only after the server took it.
+ * comment text, for editing one's own comment; with `signed` (a signed-in reader) no
+ * guest fields either. What the reader typed survives every failure; the body clears
+ * only after the server took it.
  *
  * The composer never talks to the server itself: `<confab-thread>` hands it `send` and
  * `preview`, and it awaits them to know whether to clear or to show what went wrong.
@@ -85,6 +86,7 @@ export class ConfabComposer extends LitElement {
     preview: { attribute: false },
     cancel: { attribute: false },
     edit: { type: Boolean },
+    signed: { type: Boolean },
     replyTo: { attribute: 'reply-to' },
     body: {},
     draft: { attribute: false },
@@ -105,6 +107,9 @@ export class ConfabComposer extends LitElement {
 
   /** Edit an existing comment: the text only, and "Save". */
   edit = false;
+
+  /** The reader is signed in: no Name, Email and Website, which the account supplies. */
+  signed = false;
 
   /** The author being replied to, for the heading. */
   replyTo?: string;
@@ -165,7 +170,7 @@ export class ConfabComposer extends LitElement {
     try {
       await this.send({ ...this.#draft });
       const { name, email, url, save } = this.#draft;
-      if (!this.edit) saveGuest(save ? { name, email, url } : undefined);
+      if (!this.edit && !this.signed) saveGuest(save ? { name, email, url } : undefined);
       this.#draft.body = '';
       this.#draft.key = this.shown = undefined;
     } catch (x) {
@@ -242,6 +247,7 @@ export class ConfabComposer extends LitElement {
 
   override render() {
     const { busy, edit, shown } = this;
+    const guest = !edit && !this.signed;
     const heading = this.replyTo ? s.replyTo(this.replyTo) : s.leave;
     return html`${edit ? nothing : html`<h3 id="h" part="heading">${heading}</h3>`}
       <form
@@ -251,14 +257,14 @@ export class ConfabComposer extends LitElement {
         @submit=${this.#onSubmit}
       >
         ${
-          edit
-            ? nothing
-            : [
+          guest
+            ? [
                 this.#input('name', s.name, 'text'),
                 this.#input('email', s.email, 'email', s.emailHint),
                 // Text, not type=url: the server takes a bare "example.com" as https.
                 this.#input('url', s.url, 'text'),
               ]
+            : nothing
         }
         ${this.#field(
           'body',
@@ -282,12 +288,12 @@ export class ConfabComposer extends LitElement {
           s.bodyHint,
         )}
         ${
-          edit
-            ? nothing
-            : html`<p>
+          guest
+            ? html`<p>
                 <input type="checkbox" id="save" name="save" .checked=${this.#draft.save} />
                 <label for="save">${s.remember}</label>
               </p>`
+            : nothing
         }
         <p role="alert" part="error">${this.error}</p>
         <p class="row">

@@ -1,5 +1,6 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { PublicComment, SortOrder } from '../../server/contract.js';
+import type { SessionUser } from '../api/auth.js';
 import { ApiClient } from '../api/client.js';
 import { ApiError } from '../api/errors.js';
 import {
@@ -8,6 +9,7 @@ import {
   ConfabCommentPostedEvent,
   ConfabErrorEvent,
   type ConfabActionRequestedEvent,
+  type ConfabSignedInEvent,
 } from '../events.js';
 import { ThreadController } from '../state/thread-controller.js';
 import { loadGrant, saveGrant } from '../state/storage.js';
@@ -37,13 +39,17 @@ const COMPOSER_PARTS = exportParts(
  * `<confab-thread site="myblog"></confab-thread>` is all a page needs.
  *
  * It is the only element that talks to the server: it owns the {@link ApiClient} and the
- * thread's state, and acts on what its comments and composers ask for.
+ * thread's state, and acts on what its comments and composers ask for. Once the thread
+ * is on screen it loads `<confab-sign-in>` (a chunk of its own), hands it the client, and
+ * posts as the reader it reports signed in.
  *
  * @summary A page's comment thread with its form.
  * @fires confab-comment-posted - The reader posted a comment (published or held).
  * @fires confab-comment-edited - The reader edited their comment.
  * @fires confab-comment-deleted - The reader deleted their comment.
  * @fires confab-error - A request failed; `code` says why.
+ * @fires confab-signed-in - The reader signed in (from `<confab-sign-in>`).
+ * @fires confab-signed-out - The reader logged out, or their session ended.
  * @csspart thread - The section around everything.
  * @csspart heading - "N comments on “Title”".
  * @csspart sort - The sort selector.
@@ -53,6 +59,7 @@ const COMPOSER_PARTS = exportParts(
  * @csspart item - A list item: a comment and its replies.
  * @csspart comment - A `<confab-comment>`; its own parts are `comment__author` etc.
  * @csspart composer - A `<confab-composer>`; its own parts are `composer__input` etc.
+ * @csspart sign-in - The `<confab-sign-in>` above the form.
  * @csspart button - Retry and "Load more comments".
  * @cssprop --confab-accent - Buttons, links and focus rings. Default: a blue for light or dark.
  * @cssprop --confab-accent-text - Text on the accent. Default: white (black in dark mode).
@@ -74,6 +81,7 @@ export class ConfabThread extends ConfabElement {
     said: { state: true },
     failed: { state: true },
     now: { state: true },
+    user: { state: true },
   };
 
   /** The page's title for the heading and the server; by default `document.title`. */
@@ -96,6 +104,8 @@ export class ConfabThread extends ConfabElement {
   private failed = '';
   /** The clock for relative times and edit windows; ticks while connected. */
   private now = 0;
+  /** The signed-in reader, if any. */
+  private user?: SessionUser | undefined;
 
   #client?: ApiClient;
   #timer?: ReturnType<typeof setInterval>;
@@ -117,6 +127,13 @@ export class ConfabThread extends ConfabElement {
     clearInterval(this.#timer);
   }
 
+  override updated(): void {
+    // Sign-in is not needed for the first render: its chunk loads once the thread shows
+    // (and registers `<confab-sign-in>`); the browser fetches it once, however often this
+    // asks. If it cannot load (offline, an old cached bundle), the thread works without it.
+    if (this.#ctl.thread) import('./confab-sign-in.js').catch(() => undefined);
+  }
+
   override willUpdate(changed: Map<PropertyKey, unknown>): void {
     if (!this.hasUpdated && !this.site) console.warn('[confab] <confab-thread> needs a site');
     if (changed.has('server') || changed.has('fetch')) this.#client = undefined;
@@ -136,9 +153,23 @@ export class ConfabThread extends ConfabElement {
     try {
       return await request(this.#api());
     } catch (e) {
+      // `<confab-sign-in>` hears it too: a `guests_not_allowed` puts its buttons forward, a
+      // `not_signed_in` (the session ended) signs the reader out.
       this.dispatchEvent(new ConfabErrorEvent(e));
       throw e;
     }
+  }
+
+  /** `<confab-sign-in>` says who the reader is now (both events: no user when signed out). */
+  #session(e: Partial<ConfabSignedInEvent>) {
+    this.user = e.user;
+    this.#api().token = e.token;
+  }
+
+  /** The reader may edit or delete comment `id`: a guest's by its token, their own signed in. */
+  #mine(id: string) {
+    const grant = loadGrant(id, this.now);
+    return !!grant && !!(grant.token || this.user);
   }
 
   #preview = async (body: string) =>
@@ -152,7 +183,10 @@ export class ConfabThread extends ConfabElement {
           thread: this.threadKey(),
           parentId,
           body: d.body,
-          author: { name: d.name, email: d.email || undefined, url: d.url || undefined },
+          // Signed in, the server knows who is writing.
+          author: this.user
+            ? undefined
+            : { name: d.name, email: d.email || undefined, url: d.url || undefined },
           threadTitle: this.#titleText(),
           threadUrl: location.href.split('#')[0],
         },
@@ -160,7 +194,8 @@ export class ConfabThread extends ConfabElement {
       ),
     );
     const c = r.comment;
-    if (r.editToken) saveGrant(c.id, { token: r.editToken, until: r.editableUntil, body: d.body });
+    // Signed in, there is no edit token: the session edits, within the same window.
+    saveGrant(c.id, { token: r.editToken, until: r.editableUntil, body: d.body });
     this.#ctl.add(c);
     // A reply's composer closes; a reply being written elsewhere stays open.
     if (parentId) this.open = undefined;
@@ -169,15 +204,17 @@ export class ConfabThread extends ConfabElement {
   }
 
   /**
-   * A request made with comment `c`'s edit token. A refusal no retry can fix forgets the
-   * token, which hides Edit and Delete; a comment the server no longer has leaves the view.
+   * A request made with comment `c`'s edit token (none for a comment posted signed in: the
+   * client sends the session). A refusal no retry can fix forgets the grant, which hides
+   * Edit and Delete; a comment the server no longer has leaves the view.
    */
-  async #own<T>(c: PublicComment, request: (api: ApiClient, token: string) => Promise<T>) {
+  async #own<T>(c: PublicComment, request: (api: ApiClient, token?: string) => Promise<T>) {
     try {
-      return await this.#call((api) => request(api, loadGrant(c.id)?.token ?? ''));
+      return await this.#call((api) => request(api, loadGrant(c.id)?.token));
     } catch (e) {
       const code = e instanceof ApiError ? e.code : '';
-      if (/^(forbidden|edit_window_closed|not_signed_in|not_found)$/.test(code)) saveGrant(c.id);
+      // (not_signed_in is a session that ended, not a lost right: signed in again, it works.)
+      if (/^(forbidden|edit_window_closed|not_found)$/.test(code)) saveGrant(c.id);
       if (code === 'not_found') {
         this.#ctl.change(c.id, null);
         this.failed = errorText(e);
@@ -245,6 +282,7 @@ export class ConfabThread extends ConfabElement {
       part="composer"
       exportparts=${COMPOSER_PARTS}
       ?edit=${edit}
+      ?signed=${this.user}
       .draft=${open?.draft}
       reply-to=${c?.author?.name ?? nothing}
       .body=${(edit && loadGrant(c.id)?.body) || ''}
@@ -274,7 +312,7 @@ export class ConfabThread extends ConfabElement {
           .now=${this.now}
           .locale=${this.locale}
           .replyTo=${replyTo}
-          ?own=${!!loadGrant(c.id, this.now)}
+          ?own=${this.#mine(c.id)}
           ?locked=${locked}
           ?editing=${open?.edit}
           @confab-action-requested=${this.#onAction}
@@ -341,7 +379,16 @@ export class ConfabThread extends ConfabElement {
   #form() {
     const thread = this.#ctl.thread;
     if (!thread) return nothing;
-    return thread.locked ? html`<p part="status">${s.locked}</p>` : this.#composer();
+    return thread.locked
+      ? html`<p part="status">${s.locked}</p>`
+      : html`<confab-sign-in
+            part="sign-in"
+            .client=${this.#api()}
+            site=${this.site}
+            @confab-signed-in=${this.#session}
+            @confab-signed-out=${this.#session}
+          ></confab-sign-in>
+          ${this.#composer()}`;
   }
 
   override render() {

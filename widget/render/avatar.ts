@@ -8,7 +8,7 @@ import { html, type TemplateResult } from 'lit';
 import type { PublicAuthor } from '../../server/contract.js';
 import { safeUrl } from './safe-html.js';
 
-/** How many avatar colours the styles define (`.c0` … `.c7`). */
+/** How many avatar colours the styles define (`.c0` … `.c7`, in `styles/tokens.ts`). */
 const COLOURS = 8;
 
 /** The first letters of the first two words, each with any accent that follows it. */
@@ -16,7 +16,7 @@ export function initials(name: string): string {
   return (name.match(/(?<!\S)\S\p{M}*/gu) ?? []).slice(0, 2).join('').toUpperCase();
 }
 
-export function avatar(author: PublicAuthor): TemplateResult {
+export function avatar(author: Pick<PublicAuthor, 'name' | 'avatarUrl'>): TemplateResult {
   const src = safeUrl(author.avatarUrl);
   if (src?.startsWith('http')) return html`<img part="avatar" src=${src} alt="" />`;
   let hash = 0;

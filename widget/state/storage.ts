@@ -1,8 +1,9 @@
 /**
  * @module state/storage
  * What the widget keeps in the reader's own browser (localStorage): the guest identity
- * they chose to remember, and the edit tokens of their own comments. Storage can be
- * missing or full (privacy modes, sandboxed frames), so every access tolerates failure.
+ * they chose to remember, the edit grants of their own comments, and (`state/session.ts`)
+ * the session of a reader who chose to stay signed in. Storage can be missing or full
+ * (privacy modes, sandboxed frames), so every access tolerates failure.
  */
 
 /** A guest's remembered identity (`confab:guest`), only if they ticked the box. */
@@ -18,7 +19,8 @@ export interface Guest {
  * since the server only sends HTML back.
  */
 export interface EditGrant {
-  token: string;
+  /** A guest's edit token; none for a comment posted signed in, which the session edits. */
+  token?: string | undefined;
   until: string;
   body: string;
 }

@@ -1,7 +1,7 @@
 /**
  * @module styles/tokens
- * The `--confab-*` custom properties and their defaults, plus the control and comment
- * body styles shared by the elements. Defaults derive from `currentColor`, so the widget
+ * The `--confab-*` custom properties and their defaults, plus the control, comment body
+ * and avatar styles shared by the elements. Defaults derive from `currentColor`, so the widget
  * looks right on light and dark pages alike. Inside, each token is read once into a
  * short private variable that every shadow tree below the thread inherits.
  */
@@ -34,7 +34,42 @@ export const tokens = css`
   }
 `;
 
+/** Controls, comment bodies, and avatars (`render/avatar.ts`: a picture, or initials on one of eight colours). */
 export const shared = css`
+  [part='avatar'] {
+    width: var(--s);
+    height: var(--s);
+    border-radius: 50%;
+    display: inline-grid;
+    place-items: center;
+    color: #fff;
+    font-weight: 600;
+    object-fit: cover;
+  }
+  .c0 {
+    background: #b42318;
+  }
+  .c1 {
+    background: #b54708;
+  }
+  .c2 {
+    background: #7a5c00;
+  }
+  .c3 {
+    background: #067647;
+  }
+  .c4 {
+    background: #0e7090;
+  }
+  .c5 {
+    background: #175cd3;
+  }
+  .c6 {
+    background: #6938ef;
+  }
+  .c7 {
+    background: #c11574;
+  }
   button,
   input,
   textarea,

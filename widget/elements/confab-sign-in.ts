@@ -1,0 +1,439 @@
+import { LitElement, html } from 'lit';
+import {
+  beginSignIn,
+  claimSession,
+  exchangeTicket,
+  listProviders,
+  logOut,
+  pkcePair,
+  whoAmI,
+  type Provider,
+  type Session,
+  type SignInStart,
+} from '../api/auth.js';
+import type { ApiClient } from '../api/client.js';
+import { ApiError } from '../api/errors.js';
+import { ConfabErrorEvent, ConfabSignedInEvent, ConfabSignedOutEvent } from '../events.js';
+import { avatar } from '../render/avatar.js';
+import { loadSession, saveSession, sessionKey } from '../state/session.js';
+import { errorText, strings as s } from '../strings.js';
+import { css, shared, tokens } from '../styles/tokens.js';
+
+/** What opens the sign-in popup: `window.open`'s signature. */
+export type PopupOpener = (url: string, target: string, features: string) => Window | null;
+
+/**
+ * How long the claim polling goes on once the popup is closed and the reader is back on
+ * this page without a session: long enough for a sign-in that just finished to be claimed.
+ */
+const GRACE_MS = 4000;
+
+/** The popup's two messages, exactly as the server's sign-in pages post them. */
+const SIGNED_IN = 'confab:signed-in';
+const FAILED = 'confab:sign-in-failed';
+
+const failed = () =>
+  new ApiError(400, 'sign_in_failed', {
+    type: 'about:blank',
+    title: 'Sign-in failed',
+    status: 400,
+    code: 'sign_in_failed',
+  });
+
+const styles = css`
+  [part='base'] {
+    display: grid;
+    gap: 0.5em;
+    margin-block: var(--g);
+  }
+  p {
+    margin: 0;
+  }
+  .row {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 0.5em;
+  }
+  .req [part='provider-button'] {
+    background: var(--a);
+    color: var(--at);
+  }
+  [part='name'] {
+    font-weight: 600;
+  }
+`;
+
+/**
+ * "Please log in using one of these methods" with a button per provider, or, signed in,
+ * "You are commenting using your GitHub account" with Log Out and Change. It is a chunk of
+ * its own that `<confab-thread>` loads after its first render, and uses the thread's
+ * {@link ApiClient}; it tells the thread about the session with events.
+ *
+ * Signing in (DESIGN.md section 4): the click opens the popup at once (popup blockers
+ * allow nothing later), a verifier only this page knows registers the sign-in, and the
+ * popup goes to the server's start page. Its last page posts a ticket back, which is
+ * taken only from the server's origin, from this popup, for this sign-in; ticket and
+ * verifier become a session. When no message can come (the provider's page cut the
+ * opener link with COOP, the popup became a tab), the element polls the sign-in with the
+ * verifier instead. The session token lives in memory, and in localStorage only when the
+ * reader ticks "Stay signed in". No verifier, ticket or token ever goes in a URL.
+ *
+ * @summary Sign-in buttons, or who the reader is signed in as.
+ * @fires confab-signed-in - The reader signed in, or a kept session still works.
+ * @fires confab-signed-out - The reader logged out, or the session ended.
+ * @fires confab-error - A sign-in failed; `code` says why.
+ * @csspart base - The whole sign-in area.
+ * @csspart provider-button - A provider's button.
+ * @csspart button - "Comment as a guest", "Log Out", "Change".
+ * @csspart avatar - The signed-in reader's picture, or initials.
+ * @csspart name - The signed-in reader's name.
+ * @csspart error - Why the sign-in failed.
+ */
+export class ConfabSignIn extends LitElement {
+  static override styles = [tokens, shared, styles];
+
+  static override properties = {
+    client: { attribute: false },
+    site: {},
+    required: { type: Boolean },
+    openPopup: { attribute: false },
+    pollInterval: { attribute: false },
+    providers: { state: true },
+    session: { state: true },
+    stay: { state: true },
+    error: { state: true },
+  };
+
+  /** The thread's client; every request goes through it. */
+  client?: ApiClient;
+
+  /** The site id. */
+  site = '';
+
+  /** The site takes no guest comments: the sign-in buttons are the only way to comment. */
+  required = false;
+
+  /**
+   * Opens the popup; `window.open` when unset. It must return the window (no `noopener`):
+   * the popup's page posts the ticket to `window.opener`, and only messages from this
+   * very window are taken.
+   */
+  openPopup?: PopupOpener;
+
+  /** Milliseconds between claims while waiting for the popup. */
+  pollInterval = 1500;
+
+  private providers: Provider[] = [];
+  private session?: Session;
+  /** "Stay signed in" is ticked. */
+  private stay = false;
+  private error = '';
+
+  /** Where the session is kept for this server and site (set by the first load). */
+  #key = '';
+  /** Bumped by each load, so the answers of an older one are dropped. */
+  #loads = 0;
+  /** Stops the sign-in under way: its message listener, its timer, its loop. */
+  #abort?: AbortController;
+  /** The thread this element is in, whose `confab-error` events it hears. */
+  #thread?: HTMLElement | undefined;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    const root = this.getRootNode();
+    this.#thread = root instanceof ShadowRoot ? (root.host as HTMLElement) : undefined;
+    this.#thread?.addEventListener('confab-error', this.#onError);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#thread?.removeEventListener('confab-error', this.#onError);
+    this.#abort?.abort();
+  }
+
+  /**
+   * A request of the thread failed. Posting as a guest where the site takes none puts the
+   * sign-in buttons forward; a token the server no longer takes (expired, revoked, logged
+   * out elsewhere) means the session is over: signed out here too.
+   */
+  #onError = (e: ConfabErrorEvent) => {
+    if (e.code === 'guests_not_allowed') this.required = true;
+    if (e.code === 'not_signed_in') this.forget();
+  };
+
+  override willUpdate(changed: Map<PropertyKey, unknown>): void {
+    if (changed.has('client') || changed.has('site')) void this.#load();
+  }
+
+  /** Lists the providers and finds the session: the one held, or a kept one that still works. */
+  async #load() {
+    const { client: api, site } = this;
+    const load = ++this.#loads;
+    if (!api || !site) return;
+    const key = sessionKey(api.base, site);
+    if (key !== this.#key) {
+      this.#abort?.abort();
+      this.forget();
+      this.#key = key;
+    }
+    const providers = listProviders(api, site).catch(() => []);
+    let session = this.session;
+    let stay = this.stay;
+    if (!session) {
+      session = loadSession(key);
+      stay = !!session;
+      if (session) {
+        try {
+          // The account as it is now (name, role), and the expiry as the server slid it.
+          const { user, expiresAt } = await whoAmI(api, site, session.token);
+          session = { ...session, user, expiresAt };
+        } catch (e) {
+          // Only a refusal ends it: offline, the reader stays who they were.
+          if (e instanceof ApiError && e.status === 401) {
+            saveSession(key);
+            session = undefined;
+          }
+        }
+      }
+    }
+    const list = await providers;
+    if (load !== this.#loads) return;
+    this.providers = list;
+    if (session) this.#signedIn(session, stay);
+  }
+
+  /** Holds the session (in storage too if the reader stays signed in), and tells the thread. */
+  #signedIn(session: Session, stay: boolean) {
+    this.session = session;
+    this.stay = stay;
+    saveSession(this.#key, stay ? session : undefined);
+    this.dispatchEvent(new ConfabSignedInEvent(session.user, session.token));
+  }
+
+  /**
+   * Forgets the session, here and in storage, and tells the thread: on Log Out, and when
+   * the server no longer takes the token (401 `not_signed_in`).
+   */
+  forget(): void {
+    if (!this.session) return;
+    this.session = undefined;
+    saveSession(this.#key);
+    this.dispatchEvent(new ConfabSignedOutEvent());
+  }
+
+  /** Log Out (and Change: the same, then the provider buttons, which are what shows). */
+  async #logOut() {
+    const { session, client } = this;
+    if (!session || !client) return;
+    this.forget();
+    this.#refocus();
+    // Revoked for good on the server. A 401 means it was over already; offline, it is
+    // forgotten here all the same and lapses on its own.
+    await logOut(client, session.token).catch(() => undefined);
+  }
+
+  /** After a re-render swapped the buttons, focus the first new one if focus was on an old one. */
+  #refocus() {
+    const root = this.renderRoot as ShadowRoot;
+    if (root.activeElement)
+      void this.updateComplete.then(() => root.querySelector('button')?.focus());
+  }
+
+  /** The reader chose to comment as a guest: to the form the thread places right after us. */
+  #guest() {
+    this.nextElementSibling?.shadowRoot?.querySelector('input')?.focus();
+  }
+
+  /** The click on a provider's button. Synchronous up to `open`, so the popup is allowed. */
+  #start(provider: Provider) {
+    const api = this.client;
+    if (!api) return;
+    this.#abort?.abort();
+    this.error = '';
+    const open: PopupOpener = this.openPopup ?? ((u, t, f) => window.open(u, t, f));
+    const popup = open('', 'confab-sign-in', 'popup,width=520,height=680');
+    if (!popup) {
+      this.error = errorText(failed());
+      return;
+    }
+    void this.#signIn(api, provider, popup);
+  }
+
+  async #signIn(api: ApiClient, provider: Provider, popup: Window) {
+    const abort = (this.#abort = new AbortController());
+    const { signal } = abort;
+    try {
+      const session = await this.#await(api, provider, popup, signal);
+      if (session) {
+        popup.close();
+        this.#refocus();
+        this.#signedIn(session, this.stay);
+      }
+    } catch (e) {
+      // The popup stays open: a page of the server's there says what went wrong.
+      if (!signal.aborted) {
+        this.error = errorText(e);
+        this.dispatchEvent(new ConfabErrorEvent(e));
+      }
+    } finally {
+      abort.abort();
+    }
+  }
+
+  /**
+   * Registers the sign-in, sends the popup on its way and waits for it: the session, or
+   * undefined when the reader gave up (or another sign-in took over); throws when it failed.
+   * Requests go one at a time, so an exchange and a claim never race for the same sign-in.
+   */
+  async #await(
+    api: ApiClient,
+    provider: Provider,
+    popup: Window,
+    signal: AbortSignal,
+  ): Promise<Session | undefined> {
+    let verifier: string, t: SignInStart, start: URL;
+    try {
+      const pair = await pkcePair();
+      verifier = pair.verifier;
+      t = await beginSignIn(api, {
+        site: this.site,
+        provider: provider.id,
+        codeChallenge: pair.challenge,
+      });
+      start = new URL(t.startUrl);
+      // Until it navigates, the popup is on this page's origin: only an http(s) page goes in.
+      if (!/^https?:$/.test(start.protocol)) throw failed();
+    } catch (e) {
+      // Nothing to see in the blank popup: the reason shows here.
+      if (!signal.aborted) popup.close();
+      throw e;
+    }
+    if (signal.aborted) return undefined;
+    // (Closed already, it goes nowhere, and the wait below soon gives up.)
+    popup.location.href = start.href;
+
+    /** What the popup said: its ticket, or null when it failed (nothing yet: undefined). */
+    const popupSaid: { ticket?: string | null } = {};
+    let wake = () => {};
+    addEventListener(
+      'message',
+      (e: MessageEvent) => {
+        // Only the server's own page (where startUrl lives), in the popup we opened, for
+        // this sign-in: any other window can post anything here.
+        if (e.origin !== start.origin || e.source !== popup) return;
+        const d: unknown = e.data;
+        if (typeof d !== 'object' || d === null) return;
+        const { type, tx, ticket } = d as Record<string, unknown>;
+        if (typeof tx !== 'string' || tx !== t.tx || 'ticket' in popupSaid) return;
+        if (type === SIGNED_IN && typeof ticket === 'string') popupSaid.ticket = ticket;
+        else if (type === FAILED) popupSaid.ticket = null;
+        else return;
+        wake();
+      },
+      { signal },
+    );
+
+    // Read afresh after each wait: another sign-in or a disconnect may have stopped this one.
+    const stopped = () => signal.aborted;
+    let closedAt = 0;
+    for (;;) {
+      if (popupSaid.ticket === undefined) {
+        await new Promise<void>((resolve) => {
+          const done = () => {
+            clearTimeout(timer);
+            signal.removeEventListener('abort', done);
+            resolve();
+          };
+          const timer = setTimeout(done, this.pollInterval);
+          signal.addEventListener('abort', done);
+          wake = done;
+        });
+      }
+      if (stopped()) return undefined;
+      const said = popupSaid.ticket;
+      if (said === null) throw failed();
+      if (said) return exchangeTicket(api, { tx: t.tx, ticket: said, verifier });
+      const now = Date.now();
+      if (now >= Date.parse(t.expiresAt)) throw failed();
+      // A popup that the provider's COOP cut loose looks closed from here while the reader
+      // is still in it: the countdown starts only once they are back on this page.
+      if (popup.closed && document.hasFocus()) {
+        closedAt ||= now;
+        if (now - closedAt > GRACE_MS) return undefined;
+      } else closedAt = 0;
+      const r = await claimSession(api, { tx: t.tx, verifier }).catch((e: unknown) => {
+        // The server refused (failed, expired, used): over. Offline: ask again.
+        if (e instanceof ApiError) throw e;
+      });
+      if (stopped()) return undefined;
+      if (r && 'token' in r) return r;
+    }
+  }
+
+  override render() {
+    const { session, providers } = this;
+    if (session) {
+      const { user } = session;
+      const label = providers.find((p) => p.id === user.provider)?.name ?? user.provider;
+      const url = user.avatarUrl?.startsWith('https:') ? user.avatarUrl : null;
+      return html`<div part="base" class="row">
+        ${avatar({ name: user.name, avatarUrl: url })}
+        <div>
+          <p part="name" dir="auto">${user.name}</p>
+          <p>${s.using(label)}</p>
+        </div>
+        <p class="row">
+          <button part="button" class="l" @click=${this.#logOut}>${s.logOut}</button>
+          <button part="button" class="l" @click=${this.#logOut}>${s.change}</button>
+        </p>
+      </div>`;
+    }
+    if (!providers.length) return '';
+    return html`<div part="base" class=${this.required ? 'req' : ''}>
+      <p id="p">${s.logIn}</p>
+      <p class="row" role="group" aria-labelledby="p">
+        ${providers.map(
+          (p) =>
+            html`<button
+              part="provider-button"
+              @click=${() => {
+                this.#start(p);
+              }}
+            >
+              ${p.name}
+            </button>`,
+        )}
+      </p>
+      <p>
+        <input
+          type="checkbox"
+          id="stay"
+          .checked=${this.stay}
+          @change=${(e: Event) => {
+            this.stay = (e.target as HTMLInputElement).checked;
+          }}
+        />
+        <label for="stay">${s.stay}</label>
+      </p>
+      ${
+        this.required
+          ? ''
+          : html`<p>
+              <button part="button" class="l" @click=${this.#guest}>${s.asGuest}</button>
+            </p>`
+      }
+      <p role="alert" part="error">${this.error}</p>
+    </div>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'confab-sign-in': ConfabSignIn;
+  }
+}
+
+// This module is loaded on demand by `<confab-thread>`, not by `define.ts`: it registers
+// its element itself, once (a page may hold two copies of the bundle).
+if (!customElements.get('confab-sign-in')) customElements.define('confab-sign-in', ConfabSignIn);
