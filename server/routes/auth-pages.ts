@@ -39,6 +39,35 @@ ${script === null ? '' : `<script nonce="${nonce}">${script}</script>`}
   };
 }
 
+/**
+ * The popup's first page. It tells the window that opened it that it is ready (only that
+ * window, at the registered origin, can hear it), waits for the start key from exactly that
+ * window, hands it to the server and follows the server to the provider.
+ */
+export function startPage(data: { tx: string; origin: string; label: string; post: string }): Page {
+  const script = `(function(){var t=${scriptJson(data.tx)},o=${scriptJson(data.origin)},p=${scriptJson(data.post)};
+var m=document.getElementById('message');
+if(!window.opener){m.textContent='Start signing in from the comment form of the page you came from.';return;}
+addEventListener('message',function(e){var d=e.data;
+if(e.origin!==o||e.source!==window.opener||!d||d.type!=='confab:start'||d.tx!==t||typeof d.startKey!=='string')return;
+fetch(p,{method:'POST',headers:{'Content-Type':'application/json'},body:JSON.stringify({tx:t,startKey:d.startKey})})
+.then(function(r){return r.ok?r.json():Promise.reject(r.status);})
+.then(function(j){location.replace(j.redirect);})
+.catch(function(){m.textContent='This sign-in could not start. Close this window and try again.';});});
+window.opener.postMessage({type:'confab:ready',tx:t},o);})();`;
+  const result = page(`Signing in with ${data.label}`, 'Connecting…', script);
+  return {
+    ...result,
+    headers: {
+      ...result.headers,
+      'Content-Security-Policy': (result.headers['Content-Security-Policy'] ?? '').replace(
+        "default-src 'none'",
+        "default-src 'none'; connect-src 'self'",
+      ),
+    },
+  };
+}
+
 /** Posts `{type, tx, ticket}` to the opener at `origin` and closes; says what to do otherwise. */
 export function signedInPage(data: { tx: string; ticket: string; origin: string }): Page {
   const script = `(function(){var d=${scriptJson({ type: 'confab:signed-in', tx: data.tx, ticket: data.ticket })};var o=${scriptJson(data.origin)};

@@ -9,20 +9,27 @@ import { getCookie, setCookie } from 'hono/cookie';
 import { z } from 'zod';
 import type { Deps } from '../deps.js';
 import type { AppEnv } from '../env.js';
-import { invalid } from '../errors.js';
+import { AppError, invalid } from '../errors.js';
 import { limitBody, readJson, requireJson } from '../middleware/json-body.js';
 import { SignInError } from '../services/oauth.js';
 import { endSession, requireSession } from '../services/sessions.js';
 import {
   beginSignIn,
   completeSignIn,
+  findStartableSignIn,
   finishSignIn,
   listProviders,
   startSignIn,
 } from '../services/sign-in.js';
-import { signedInPage, signInFailedPage, type Page } from './auth-pages.js';
+import { signedInPage, signInFailedPage, startPage, type Page } from './auth-pages.js';
 
-const beginInput = z.object({ site: z.string(), provider: z.string(), codeChallenge: z.string() });
+const beginInput = z.object({
+  site: z.string(),
+  provider: z.string(),
+  codeChallenge: z.string(),
+  startChallenge: z.string(),
+});
+const startInput = z.object({ tx: z.string().max(100), startKey: z.string().max(100) });
 const completeInput = z.object({
   tx: z.string().max(100),
   verifier: z.string().min(43).max(128),
@@ -80,10 +87,29 @@ export function authRoutes(deps: Deps): Hono<AppEnv> {
 
   routes.get('/:provider/start', async (c) => {
     try {
+      const provider = c.req.param('provider');
+      const found = await findStartableSignIn(deps, provider, c.req.query('tx') ?? '');
+      return show(c, startPage({ ...found, post: `/auth/${provider}/start` }));
+    } catch (error) {
+      if (error instanceof SignInError) return show(c, signInFailedPage(error.message), 400);
+      throw error;
+    }
+  });
+
+  // Called only by the start page above, on this server's own origin.
+  routes.post('/:provider/start', ...json, async (c) => {
+    if (c.req.header('Origin') !== new URL(deps.config.publicUrl).origin) {
+      throw new AppError(403, 'origin_not_allowed', {
+        detail: 'Only the sign-in page can start it.',
+      });
+    }
+    const input = await readJson(c, startInput);
+    try {
       const { redirect, browserSecret } = await startSignIn(
         deps,
         c.req.param('provider'),
-        c.req.query('tx') ?? '',
+        input.tx,
+        input.startKey,
       );
       setCookie(c, cookieName, browserSecret, {
         httpOnly: true,
@@ -92,11 +118,11 @@ export function authRoutes(deps: Deps): Hono<AppEnv> {
         path: '/',
         maxAge: 600,
       });
-      c.header('Referrer-Policy', 'no-referrer');
       c.header('Cache-Control', 'no-store');
-      return c.redirect(redirect.href, 303);
+      return c.json({ redirect: redirect.href });
     } catch (error) {
-      if (error instanceof SignInError) return show(c, signInFailedPage(error.message), 400);
+      if (error instanceof SignInError)
+        throw new AppError(400, 'sign_in_failed', { detail: error.message });
       throw error;
     }
   });

@@ -73,7 +73,9 @@ export function widgetRoutes(deps: Deps): Hono<AppEnv> {
   };
 
   routes.get('/confab.js', (c) =>
-    sendScript(c, built(), 'public, max-age=3600, stale-while-revalidate=86400'),
+    // Revalidated on every load (a cheap 304 with the ETag): a stale confab.js would ask for
+    // a lazy chunk that a new build no longer has.
+    sendScript(c, built(), 'public, no-cache'),
   );
 
   routes.get('/confab.js.map', (c) => sendSourceMap(c, deps.widget?.sourceMap));

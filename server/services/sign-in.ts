@@ -52,13 +52,16 @@ export async function listProviders(
 /** Step 1: the widget registers a sign-in; its page's origin must be one of the site's. */
 export async function beginSignIn(
   deps: Deps,
-  input: { site: string; provider: string; codeChallenge: string },
+  input: { site: string; provider: string; codeChallenge: string; startChallenge: string },
   origin: string | undefined,
 ): Promise<{ tx: string; startUrl: string; expiresAt: string }> {
   const site = await getSite(deps, input.site);
   assertOriginAllowed(site, origin);
   provider(deps, input.provider);
-  if (!/^[A-Za-z0-9_-]{43}$/.test(input.codeChallenge)) {
+  if (
+    !/^[A-Za-z0-9_-]{43}$/.test(input.codeChallenge) ||
+    !/^[A-Za-z0-9_-]{43}$/.test(input.startChallenge)
+  ) {
     throw new AppError(422, 'validation_failed', {
       errors: [
         {
@@ -76,6 +79,7 @@ export async function beginSignIn(
     origin: origin ?? '',
     provider: input.provider,
     code_challenge: input.codeChallenge,
+    start_challenge: input.startChallenge,
     state_hash: null,
     browser_hash: null,
     nonce: null,
@@ -100,13 +104,37 @@ function live(deps: Deps, tx: AuthTransactionRow | undefined): tx is AuthTransac
 }
 
 /**
- * Step 2, in the popup: binds the transaction to this browser (the returned cookie value)
- * and sends it to the provider. Each transaction starts once.
+ * Step 2a, the popup's first page: which transaction it is and where to send the ready
+ * message (the page that registered it). Changes nothing.
+ */
+export async function findStartableSignIn(
+  deps: Deps,
+  providerId: string,
+  txId: string,
+): Promise<{ tx: string; origin: string; label: string }> {
+  const client = provider(deps, providerId);
+  const tx = await findAuthTransaction(deps.db, txId);
+  if (!live(deps, tx) || tx.provider !== providerId || tx.status !== 'created') {
+    throw new SignInError(
+      'expired',
+      'This sign-in has expired or was already used. Close this window and try again.',
+    );
+  }
+  return { tx: tx.id, origin: tx.origin, label: client.config.label };
+}
+
+/**
+ * Step 2b: the popup's page got the start key from the window that opened it (by
+ * postMessage, from the registered origin) and hands it over. Without it nobody can send
+ * a reader to the provider under a transaction someone else registered, which would let
+ * that someone claim the reader's session. Then the transaction is bound to this browser
+ * (the returned cookie value) and goes to the provider. Each transaction starts once.
  */
 export async function startSignIn(
   deps: Deps,
   providerId: string,
   txId: string,
+  startKey: string,
 ): Promise<{ redirect: URL; browserSecret: string }> {
   const client = provider(deps, providerId);
   const tx = await findAuthTransaction(deps.db, txId);
@@ -115,6 +143,9 @@ export async function startSignIn(
       'expired',
       'This sign-in has expired or was already used. Close this window and try again.',
     );
+  }
+  if (!same(tx.start_challenge, sha256(startKey))) {
+    throw new SignInError('not_opener', 'Start signing in from the comment form of the page.');
   }
   const state = secret();
   const browserSecret = secret();

@@ -7,12 +7,14 @@ import { Migrator, type Kysely, type Migration, type MigrationResultSet } from '
 import * as initial from './migrations/2026_11_27_000000_initial.js';
 import * as commentDepth from './migrations/2026_11_27_000001_comment_depth.js';
 import * as signIn from './migrations/2026_11_27_000002_sign_in.js';
+import * as signInStart from './migrations/2026_11_27_000003_sign_in_start.js';
 import type { Database } from './schema.js';
 
 const migrations: Record<string, Migration> = {
   '2026_11_27_000000_initial': initial,
   '2026_11_27_000001_comment_depth': commentDepth,
   '2026_11_27_000002_sign_in': signIn,
+  '2026_11_27_000003_sign_in_start': signInStart,
 };
 
 /** Brings the database to the newest schema. Throws with the failing migration's name. */

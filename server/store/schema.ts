@@ -96,6 +96,8 @@ export interface AuthTransactionTable {
   provider: string;
   /** S256 of the widget's verifier: only the widget that started the sign-in can finish it. */
   code_challenge: string;
+  /** S256 of the start key the widget gives its popup: the popup must be the page's own. */
+  start_challenge: string | null;
   state_hash: string | null;
   /** Hash of the cookie set on the popup: the callback must come back to the same browser. */
   browser_hash: string | null;

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { getRequestListener } from '@hono/node-server';
 import { json, makeTestApp, type TestApp } from './helpers.js';
-import { beginTx, FetchBrowser, pkcePair, ticketIn } from './support/sign-in-rig.js';
+import { beginTx, FetchBrowser, pkcePair, providerUrl, ticketIn } from './support/sign-in-rig.js';
 
 describe('the demo’s identity provider', () => {
   let server: Server;
@@ -31,9 +31,10 @@ describe('the demo’s identity provider', () => {
     const providers = await t.request('/auth/providers?site=blog');
     assert.deepEqual(await providers.json(), [{ id: 'demo', name: 'Demo (this server only)' }]);
     const { verifier, challenge } = pkcePair();
-    const { tx, startUrl } = await beginTx(t, 'demo', challenge);
+    const started = await beginTx(t, 'demo', challenge);
+    const { tx } = started;
     const browser = new FetchBrowser();
-    const { url, response } = await browser.follow(startUrl);
+    const { url, response } = await browser.follow(await providerUrl(browser, started));
     assert.equal(url.pathname, '/auth/demo/authorize');
     assert.match(await (response as Response).text(), /no account anywhere is involved/i);
     const callback = new URL('/auth/demo/callback', url);

@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { getRequestListener } from '@hono/node-server';
 import { json, makeTestApp, ORIGIN, type TestApp } from './helpers.js';
 import { startGitHub, type GitHubStandIn } from './support/github-standin.js';
-import { beginTx, FetchBrowser, pkcePair, ticketIn } from './support/sign-in-rig.js';
+import { beginTx, FetchBrowser, pkcePair, providerUrl, ticketIn } from './support/sign-in-rig.js';
 
 describe('sign-in with GitHub (a local stand-in of its OAuth endpoints, as GitHub Enterprise)', () => {
   let server: Server;
@@ -47,9 +47,10 @@ describe('sign-in with GitHub (a local stand-in of its OAuth endpoints, as GitHu
 
   it('signs in with PKCE and knows the account by its numeric id, never its email', async () => {
     const { verifier, challenge } = pkcePair();
-    const { tx, startUrl } = await beginTx(t, 'github', challenge);
+    const started = await beginTx(t, 'github', challenge);
+    const { tx } = started;
     const browser = new FetchBrowser();
-    const { url, response } = await browser.follow(startUrl);
+    const { url, response } = await browser.follow(await providerUrl(browser, started));
     assert.equal(url.pathname, '/auth/github/callback');
     assert.equal(response?.status, 200);
     const ticket = ticketIn(await response.text());

@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { getRequestListener } from '@hono/node-server';
 import { makeTestApp, type TestApp } from './helpers.js';
 import { startRogueIdp, type RogueIdp, type Spoil } from './support/rogue-idp.js';
-import { beginTx, FetchBrowser, pkcePair } from './support/sign-in-rig.js';
+import { beginTx, FetchBrowser, pkcePair, providerUrl } from './support/sign-in-rig.js';
 
 describe('ID token validation against a misbehaving provider (T21, T37)', () => {
   let server: Server;
@@ -40,8 +40,9 @@ describe('ID token validation against a misbehaving provider (T21, T37)', () => 
 
   async function callbackStatus(spoil: Spoil): Promise<number> {
     idp.spoil = spoil;
-    const { startUrl } = await beginTx(t, 'rogue', pkcePair().challenge);
-    const { response } = await new FetchBrowser().follow(startUrl);
+    const started = await beginTx(t, 'rogue', pkcePair().challenge);
+    const browser = new FetchBrowser();
+    const { response } = await browser.follow(await providerUrl(browser, started));
     return response?.status ?? 0;
   }
 

@@ -9,6 +9,8 @@ import {
   makeOwner,
   pkcePair,
   signInAtIdp,
+  startInPopup,
+  providerUrl,
   startRig,
   ticketIn,
   type Rig,
@@ -53,9 +55,10 @@ describe('sign-in with an OpenID Connect provider (a real oidc-provider on loopb
   /** The whole flow as the widget and the popup do it; returns the session. */
   async function signIn(login: string): Promise<SessionAnswer> {
     const { verifier, challenge } = pkcePair();
-    const { tx, startUrl } = await beginTx(rig.t, 'keycloak', challenge);
+    const started = await beginTx(rig.t, 'keycloak', challenge);
+    const { tx } = started;
     const browser = new FetchBrowser();
-    const callback = await signInAtIdp(browser, startUrl, login);
+    const callback = await signInAtIdp(browser, started, login);
     const page = await browser.request(callback);
     assert.equal(page.status, 200);
     const ticket = ticketIn(await page.text());
@@ -139,9 +142,10 @@ describe('sign-in with an OpenID Connect provider (a real oidc-provider on loopb
   it('never links accounts across providers, even for the same person (T22)', async () => {
     const viaKeycloak = await signIn('nina');
     const { verifier, challenge } = pkcePair();
-    const { tx, startUrl } = await beginTx(rig.t, 'authentik', challenge);
+    const started = await beginTx(rig.t, 'authentik', challenge);
+    const { tx } = started;
     const browser = new FetchBrowser();
-    const page = await browser.request(await signInAtIdp(browser, startUrl, 'nina'));
+    const page = await browser.request(await signInAtIdp(browser, started, 'nina'));
     const res = await post('/auth/exchange', { tx, ticket: ticketIn(await page.text()), verifier });
     const viaAuthentik = await json<SessionAnswer>(res);
     assert.equal(viaAuthentik.user.name, viaKeycloak.user.name);
@@ -222,9 +226,12 @@ describe('sign-in with an OpenID Connect provider (a real oidc-provider on loopb
 
   it('tells the opener when the reader refuses at the provider, and polling stops', async () => {
     const { verifier, challenge } = pkcePair();
-    const { tx, startUrl } = await beginTx(rig.t, 'keycloak', challenge);
+    const started = await beginTx(rig.t, 'keycloak', challenge);
+    const { tx } = started;
     const browser = new FetchBrowser();
-    const step = await browser.follow(startUrl, (u) => u.pathname.startsWith('/interaction/'));
+    const step = await browser.follow(await providerUrl(browser, started), (u) =>
+      u.pathname.startsWith('/interaction/'),
+    );
     const back = await browser.follow(new URL(`${step.url.pathname}/abort`, step.url), (u) =>
       u.pathname.endsWith('/callback'),
     );
@@ -240,9 +247,10 @@ describe('sign-in with an OpenID Connect provider (a real oidc-provider on loopb
   describe('attacks on the flow', () => {
     it('uses a ticket once (T34)', async () => {
       const { verifier, challenge } = pkcePair();
-      const { tx, startUrl } = await beginTx(rig.t, 'keycloak', challenge);
+      const started = await beginTx(rig.t, 'keycloak', challenge);
+      const { tx } = started;
       const browser = new FetchBrowser();
-      const page = await browser.request(await signInAtIdp(browser, startUrl, 'gina'));
+      const page = await browser.request(await signInAtIdp(browser, started, 'gina'));
       const ticket = ticketIn(await page.text());
       assert.equal((await post('/auth/exchange', { tx, ticket, verifier })).status, 200);
       const replay = await post('/auth/exchange', { tx, ticket, verifier });
@@ -252,9 +260,10 @@ describe('sign-in with an OpenID Connect provider (a real oidc-provider on loopb
 
     it('refuses a ticket without the right verifier, or from another origin (T34)', async () => {
       const { verifier, challenge } = pkcePair();
-      const { tx, startUrl } = await beginTx(rig.t, 'keycloak', challenge);
+      const started = await beginTx(rig.t, 'keycloak', challenge);
+      const { tx } = started;
       const browser = new FetchBrowser();
-      const page = await browser.request(await signInAtIdp(browser, startUrl, 'hank'));
+      const page = await browser.request(await signInAtIdp(browser, started, 'hank'));
       const ticket = ticketIn(await page.text());
       const wrong = await post('/auth/exchange', { tx, ticket, verifier: pkcePair().verifier });
       assert.equal(wrong.status, 400);
@@ -271,7 +280,12 @@ describe('sign-in with an OpenID Connect provider (a real oidc-provider on loopb
     it('only registers sign-ins from the site’s origins', async () => {
       const res = await post(
         '/auth/tx',
-        { site: 'blog', provider: 'keycloak', codeChallenge: pkcePair().challenge },
+        {
+          site: 'blog',
+          provider: 'keycloak',
+          codeChallenge: pkcePair().challenge,
+          startChallenge: pkcePair().challenge,
+        },
         'https://evil.example',
       );
       assert.equal(res.status, 403);
@@ -280,9 +294,9 @@ describe('sign-in with an OpenID Connect provider (a real oidc-provider on loopb
 
     it('refuses a callback in another browser (no transaction cookie) and a replayed state (T37)', async () => {
       const { challenge } = pkcePair();
-      const { startUrl } = await beginTx(rig.t, 'keycloak', challenge);
+      const started = await beginTx(rig.t, 'keycloak', challenge);
       const browser = new FetchBrowser();
-      const callback = await signInAtIdp(browser, startUrl, 'ivan');
+      const callback = await signInAtIdp(browser, started, 'ivan');
       const stranger = new FetchBrowser();
       const elsewhere = await stranger.request(callback);
       assert.equal(elsewhere.status, 400);
@@ -294,9 +308,9 @@ describe('sign-in with an OpenID Connect provider (a real oidc-provider on loopb
 
     it('refuses provider A’s answer at provider B’s callback (mix-up, T38)', async () => {
       const { challenge } = pkcePair();
-      const { startUrl } = await beginTx(rig.t, 'keycloak', challenge);
+      const started = await beginTx(rig.t, 'keycloak', challenge);
       const browser = new FetchBrowser();
-      const callback = await signInAtIdp(browser, startUrl, 'judy');
+      const callback = await signInAtIdp(browser, started, 'judy');
       const swapped = new URL(callback.href.replace('/auth/keycloak/', '/auth/authentik/'));
       const res = await browser.request(swapped);
       assert.equal(res.status, 400);
@@ -304,19 +318,21 @@ describe('sign-in with an OpenID Connect provider (a real oidc-provider on loopb
     });
 
     it('starts each transaction once, and never builds the redirect URI from request headers (T18)', async () => {
-      const { challenge } = pkcePair();
-      const { startUrl } = await beginTx(rig.t, 'keycloak', challenge);
-      const path = new URL(startUrl).pathname + new URL(startUrl).search;
+      const started = await beginTx(rig.t, 'keycloak', pkcePair().challenge);
+      const path = new URL(started.startUrl).pathname;
       const first = await rig.t.request(path, {
-        origin: null,
+        method: 'POST',
+        origin: rig.publicUrl,
         headers: {
+          'Content-Type': 'application/json',
           Host: 'evil.example',
           'X-Forwarded-Proto': 'https',
           'X-Forwarded-Host': 'evil.example',
         },
+        body: JSON.stringify({ tx: started.tx, startKey: started.startKey }),
       });
-      assert.equal(first.status, 303);
-      const authorize = new URL(first.headers.get('Location') ?? '');
+      assert.equal(first.status, 200);
+      const authorize = new URL(((await first.json()) as { redirect: string }).redirect);
       assert.equal(
         authorize.searchParams.get('redirect_uri'),
         `${rig.publicUrl}/auth/keycloak/callback`,
@@ -324,17 +340,46 @@ describe('sign-in with an OpenID Connect provider (a real oidc-provider on loopb
       assert.equal(authorize.searchParams.get('code_challenge_method'), 'S256');
       assert.ok(authorize.searchParams.get('state'));
       assert.ok(authorize.searchParams.get('nonce'));
-      const again = await rig.t.request(path, { origin: null });
+      const again = await startInPopup(new FetchBrowser(), started);
       assert.equal(again.status, 400);
+    });
+
+    it('never sends a reader to the provider under a sign-in someone else registered', async () => {
+      // The attacker registers a sign-in (forging the blog's Origin from a script) and gets
+      // a reader to open its start URL: without the start key, which only the registering
+      // page holds and gives only to its own popup, it goes nowhere, so there is nothing
+      // for the attacker to claim.
+      const { verifier, challenge } = pkcePair();
+      const started = await beginTx(rig.t, 'keycloak', challenge);
+      const victim = new FetchBrowser();
+      const page = await victim.request(started.startUrl);
+      assert.equal(page.status, 200);
+      const html = await page.text();
+      assert.ok(
+        html.includes("postMessage({type:'confab:ready',tx:t},o)") &&
+          html.includes(`o="${ORIGIN}"`),
+      );
+      const guessed = await startInPopup(victim, started, pkcePair().verifier);
+      assert.equal(guessed.status, 400);
+      const fromElsewhere = await rig.t.request(new URL(started.startUrl).pathname, {
+        method: 'POST',
+        origin: 'https://evil.example',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ tx: started.tx, startKey: started.startKey }),
+      });
+      assert.equal(fromElsewhere.status, 403);
+      assert.equal(victim.cookie(new URL(rig.publicUrl).host, 'confab-tx'), undefined);
+      assert.equal((await post('/auth/claim', { tx: started.tx, verifier })).status, 202);
     });
 
     it('finishes by polling when the popup lost its opener (T33)', async () => {
       const { verifier, challenge } = pkcePair();
-      const { tx, startUrl } = await beginTx(rig.t, 'keycloak', challenge);
+      const started = await beginTx(rig.t, 'keycloak', challenge);
+      const { tx } = started;
       const pending = await post('/auth/claim', { tx, verifier });
       assert.equal(pending.status, 202);
       const browser = new FetchBrowser();
-      await browser.request(await signInAtIdp(browser, startUrl, 'kate'));
+      await browser.request(await signInAtIdp(browser, started, 'kate'));
       const wrong = await post('/auth/claim', { tx, verifier: pkcePair().verifier });
       assert.equal(wrong.status, 400);
       const done = await post('/auth/claim', { tx, verifier });
@@ -345,9 +390,9 @@ describe('sign-in with an OpenID Connect provider (a real oidc-provider on loopb
 
     it('keeps tickets and codes out of every URL; the page posts to the exact origin', async () => {
       const { challenge } = pkcePair();
-      const { startUrl } = await beginTx(rig.t, 'keycloak', challenge);
+      const started = await beginTx(rig.t, 'keycloak', challenge);
       const browser = new FetchBrowser();
-      const callback = await signInAtIdp(browser, startUrl, 'liam');
+      const callback = await signInAtIdp(browser, started, 'liam');
       const page = await browser.request(callback);
       const html = await page.text();
       const ticket = ticketIn(html) ?? '';

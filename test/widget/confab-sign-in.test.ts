@@ -49,14 +49,21 @@ const alice: Session = {
 interface FakePopup {
   closed: boolean;
   location: { href: string };
+  /** What the widget posted to the popup, with the target origin. */
+  posted: [unknown, string][];
   close(): void;
+  postMessage(data: unknown, targetOrigin: string): void;
 }
 
 const fakePopup = (): FakePopup => ({
   closed: false,
   location: { href: '' },
+  posted: [],
   close() {
     this.closed = true;
+  },
+  postMessage(data, targetOrigin) {
+    this.posted.push([data, targetOrigin]);
   },
 });
 
@@ -291,6 +298,29 @@ describe('<confab-sign-in>', () => {
       expectNoSecretsInUrls(fetch, popup, [body.verifier!, 'TICKET1', alice.token]);
       // Not kept without "Stay signed in".
       expect(localStorage.getItem(STORED)).to.equal(null);
+    });
+
+    it('hands the start key only to its own popup, at the server’s origin, when it is ready', async () => {
+      const { el, fetch, popup } = await mount();
+      getByRole(root(el), 'button', 'Keycloak').click();
+      await waitUntil(() => popup.location.href);
+      const [tx] = callsTo(fetch, 'POST', '/auth/tx');
+      const { startChallenge } = tx!.json as Record<string, string>;
+      expect(startChallenge).to.match(/^[\w-]{43}$/);
+      const ready = { type: 'confab:ready', tx: 'TX1' };
+      message(ready, 'https://evil.example', popup);
+      message(ready, SERVER, fakePopup());
+      message({ ...ready, tx: 'TX2' }, SERVER, popup);
+      await aTimeout(20);
+      expect(popup.posted).to.have.length(0);
+      message(ready, SERVER, popup);
+      expect(popup.posted).to.have.length(1);
+      const [data, target] = popup.posted[0]!;
+      expect(target).to.equal(SERVER);
+      const sent = data as Record<string, string>;
+      expect(sent.type).to.equal('confab:start');
+      expect(sent.tx).to.equal('TX1');
+      expect(await s256(sent.startKey!)).to.equal(startChallenge);
     });
 
     it('then shows who the reader is, without the guest fields, and posts as them', async () => {

@@ -72,7 +72,7 @@ export async function listProviders(api: ApiClient, site: string): Promise<Provi
 /** Registers a sign-in for this page's origin. */
 export function beginSignIn(
   api: ApiClient,
-  req: { site: string; provider: string; codeChallenge: string },
+  req: { site: string; provider: string; codeChallenge: string; startChallenge: string },
 ): Promise<SignInStart> {
   return api.send('POST', 'auth/tx', req);
 }

@@ -31,6 +31,9 @@ const GRACE_MS = 4000;
 /** The popup's two messages, exactly as the server's sign-in pages post them. */
 const SIGNED_IN = 'confab:signed-in';
 const FAILED = 'confab:sign-in-failed';
+/** The popup's start page is ready for the start key; the answer carrying it. */
+const READY = 'confab:ready';
+const START = 'confab:start';
 
 const failed = () =>
   new ApiError(400, 'sign_in_failed', {
@@ -265,7 +268,8 @@ export class ConfabSignIn extends LitElement {
     const { signal } = abort;
     try {
       const session = await this.#await(api, provider, popup, signal);
-      if (session) {
+      // A sign-in that was stopped meanwhile (another one began, the element left) is void.
+      if (session && !signal.aborted) {
         popup.close();
         this.#refocus();
         this.#signedIn(session, this.stay);
@@ -292,14 +296,19 @@ export class ConfabSignIn extends LitElement {
     popup: Window,
     signal: AbortSignal,
   ): Promise<Session | undefined> {
-    let verifier: string, t: SignInStart, start: URL;
+    let verifier: string, startKey: string, t: SignInStart, start: URL;
     try {
       const pair = await pkcePair();
+      // A second secret for the popup's start page: only a popup this page opened gets it,
+      // so nobody can send a reader through a sign-in registered elsewhere and claim it.
+      const startPair = await pkcePair();
       verifier = pair.verifier;
+      startKey = startPair.verifier;
       t = await beginSignIn(api, {
         site: this.site,
         provider: provider.id,
         codeChallenge: pair.challenge,
+        startChallenge: startPair.challenge,
       });
       start = new URL(t.startUrl);
       // Until it navigates, the popup is on this page's origin: only an http(s) page goes in.
@@ -326,6 +335,10 @@ export class ConfabSignIn extends LitElement {
         if (typeof d !== 'object' || d === null) return;
         const { type, tx, ticket } = d as Record<string, unknown>;
         if (typeof tx !== 'string' || tx !== t.tx || 'ticket' in popupSaid) return;
+        if (type === READY) {
+          popup.postMessage({ type: START, tx, startKey }, start.origin);
+          return;
+        }
         if (type === SIGNED_IN && typeof ticket === 'string') popupSaid.ticket = ticket;
         else if (type === FAILED) popupSaid.ticket = null;
         else return;

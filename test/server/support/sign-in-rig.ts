@@ -61,31 +61,66 @@ export function pkcePair(): { verifier: string; challenge: string } {
   return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
 }
 
+export interface Tx {
+  tx: string;
+  startUrl: string;
+  /** What the widget hands its popup by postMessage (its S256 went to /auth/tx). */
+  startKey: string;
+}
+
 export async function beginTx(
   t: TestApp,
   provider: string,
   challenge: string,
   origin: string = ORIGIN,
-): Promise<{ tx: string; startUrl: string }> {
+): Promise<Tx> {
+  const start = pkcePair();
   const res = await t.request('/auth/tx', {
     method: 'POST',
     origin,
     headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ site: 'blog', provider, codeChallenge: challenge }),
+    body: JSON.stringify({
+      site: 'blog',
+      provider,
+      codeChallenge: challenge,
+      startChallenge: start.challenge,
+    }),
   });
   if (res.status !== 201) throw new Error(`POST /auth/tx: ${res.status} ${await res.text()}`);
-  return (await res.json()) as { tx: string; startUrl: string };
+  return { ...((await res.json()) as { tx: string; startUrl: string }), startKey: start.verifier };
+}
+
+/**
+ * What the popup's start page does once the widget gave it the start key: hands it to the
+ * server (from the server's own origin) and gets the provider's URL, with the cookie.
+ */
+export async function startInPopup(
+  browser: FetchBrowser,
+  tx: Tx,
+  startKey = tx.startKey,
+): Promise<Response> {
+  const page = await browser.request(tx.startUrl);
+  if (page.status !== 200) return page;
+  return browser.request(tx.startUrl, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Origin: new URL(tx.startUrl).origin },
+    body: JSON.stringify({ tx: tx.tx, startKey }),
+  });
+}
+
+/** Through the start page to the provider's authorization URL. */
+export async function providerUrl(browser: FetchBrowser, tx: Tx): Promise<URL> {
+  const res = await startInPopup(browser, tx);
+  if (res.status !== 200) throw new Error(`start: ${res.status} ${await res.text()}`);
+  return new URL(((await res.json()) as { redirect: string }).redirect);
 }
 
 /**
  * Walks the popup from `startUrl` through the IdP's login and consent as `login`, and
  * stops before the callback. Returns the callback URL the IdP sent the browser to.
  */
-export async function signInAtIdp(
-  browser: FetchBrowser,
-  startUrl: string,
-  login: string,
-): Promise<URL> {
+export async function signInAtIdp(browser: FetchBrowser, tx: Tx, login: string): Promise<URL> {
+  const startUrl = await providerUrl(browser, tx);
   const atInteraction = (u: URL): boolean => u.pathname.startsWith('/interaction/');
   const atCallback = (u: URL): boolean =>
     u.pathname.startsWith('/auth/') && u.pathname.endsWith('/callback');
