@@ -1,31 +1,26 @@
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { getRequestListener } from '@hono/node-server';
 import { json, makeTestApp, type TestApp } from './helpers.js';
-import { beginTx, FetchBrowser, pkcePair, providerUrl, ticketIn } from './support/sign-in-rig.js';
+import {
+  beginTx,
+  FetchBrowser,
+  pkcePair,
+  providerUrl,
+  ticketIn,
+  serveApp,
+  type ServedApp,
+} from './support/sign-in-rig.js';
 
 describe('the demo’s identity provider', () => {
-  let server: Server;
+  let served: ServedApp;
   let t: TestApp;
 
   before(async () => {
-    server = createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const publicUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    t = await makeTestApp({ env: { CONFAB_PUBLIC_URL: publicUrl, CONFAB_DEMO: 'true' } });
-    const listener = getRequestListener(t.app.fetch);
-    server.on('request', (req, res) => {
-      void listener(req, res);
-    });
+    served = await serveApp(() => ({ CONFAB_DEMO: 'true' }));
+    t = served.t;
   });
 
-  after(async () => {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-    await t.close();
-  });
+  after(() => served.close());
 
   it('is offered, clearly labelled, and signs in as the chosen name through the same checks', async () => {
     const providers = await t.request('/auth/providers?site=blog');

@@ -1,21 +1,23 @@
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { getRequestListener } from '@hono/node-server';
-import { json, makeTestApp, ORIGIN, type TestApp } from './helpers.js';
+import { json, ORIGIN, type TestApp } from './helpers.js';
 import { startGitHub, type GitHubStandIn } from './support/github-standin.js';
-import { beginTx, FetchBrowser, pkcePair, providerUrl, ticketIn } from './support/sign-in-rig.js';
+import {
+  beginTx,
+  FetchBrowser,
+  pkcePair,
+  providerUrl,
+  ticketIn,
+  serveApp,
+  type ServedApp,
+} from './support/sign-in-rig.js';
 
 describe('sign-in with GitHub (a local stand-in of its OAuth endpoints, as GitHub Enterprise)', () => {
-  let server: Server;
   let github: GitHubStandIn;
+  let served: ServedApp;
   let t: TestApp;
 
   before(async () => {
-    server = createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const publicUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     github = await startGitHub({
       id: 583231,
       login: 'octocat',
@@ -24,25 +26,17 @@ describe('sign-in with GitHub (a local stand-in of its OAuth endpoints, as GitHu
       html_url: 'https://github.example/octocat',
       email: 'octocat@github.example',
     });
-    t = await makeTestApp({
-      env: {
-        CONFAB_PUBLIC_URL: publicUrl,
-        CONFAB_GITHUB_CLIENT_ID: github.clientId,
-        CONFAB_GITHUB_CLIENT_SECRET: github.clientSecret,
-        CONFAB_GITHUB_URL: github.url,
-      },
-    });
-    const listener = getRequestListener(t.app.fetch);
-    server.on('request', (req, res) => {
-      void listener(req, res);
-    });
+    served = await serveApp(() => ({
+      CONFAB_GITHUB_CLIENT_ID: github.clientId,
+      CONFAB_GITHUB_CLIENT_SECRET: github.clientSecret,
+      CONFAB_GITHUB_URL: github.url,
+    }));
+    t = served.t;
   });
 
   after(async () => {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
+    await served.close();
     await github.close();
-    await t.close();
   });
 
   it('signs in with PKCE and knows the account by its numeric id, never its email', async () => {

@@ -1,41 +1,34 @@
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { getRequestListener } from '@hono/node-server';
-import { makeTestApp, type TestApp } from './helpers.js';
+import type { TestApp } from './helpers.js';
 import { startRogueIdp, type RogueIdp, type Spoil } from './support/rogue-idp.js';
-import { beginTx, FetchBrowser, pkcePair, providerUrl } from './support/sign-in-rig.js';
+import {
+  beginTx,
+  FetchBrowser,
+  pkcePair,
+  providerUrl,
+  serveApp,
+  type ServedApp,
+} from './support/sign-in-rig.js';
 
 describe('ID token validation against a misbehaving provider (T21, T37)', () => {
-  let server: Server;
   let idp: RogueIdp;
+  let served: ServedApp;
   let t: TestApp;
 
   before(async () => {
-    server = createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const publicUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     idp = await startRogueIdp();
-    t = await makeTestApp({
-      env: {
-        CONFAB_PUBLIC_URL: publicUrl,
-        CONFAB_OIDC_ROGUE_ISSUER: idp.issuer,
-        CONFAB_OIDC_ROGUE_CLIENT_ID: idp.clientId,
-        CONFAB_OIDC_ROGUE_CLIENT_SECRET: idp.clientSecret,
-      },
-    });
-    const listener = getRequestListener(t.app.fetch);
-    server.on('request', (req, res) => {
-      void listener(req, res);
-    });
+    served = await serveApp(() => ({
+      CONFAB_OIDC_ROGUE_ISSUER: idp.issuer,
+      CONFAB_OIDC_ROGUE_CLIENT_ID: idp.clientId,
+      CONFAB_OIDC_ROGUE_CLIENT_SECRET: idp.clientSecret,
+    }));
+    t = served.t;
   });
 
   after(async () => {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
+    await served.close();
     await idp.close();
-    await t.close();
   });
 
   async function callbackStatus(spoil: Spoil): Promise<number> {

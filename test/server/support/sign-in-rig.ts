@@ -18,18 +18,47 @@ export interface Rig {
   close(): Promise<void>;
 }
 
-/** Providers `keycloak` and `authentik`, both on one test IdP (for mix-up tests). */
-export async function startRig(): Promise<Rig> {
+export interface ServedApp {
+  t: TestApp;
+  publicUrl: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The app on a real loopback port (providers redirect the "browser" back to it). The port,
+ * hence the public URL, is known before the app is built from `env(publicUrl)`.
+ */
+export async function serveApp(
+  env: (publicUrl: string) => Promise<NodeJS.ProcessEnv> | NodeJS.ProcessEnv,
+): Promise<ServedApp> {
   const server: Server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const publicUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const idp = await startIdp([
-    `${publicUrl}/auth/keycloak/callback`,
-    `${publicUrl}/auth/authentik/callback`,
-  ]);
-  const t = await makeTestApp({
-    env: {
-      CONFAB_PUBLIC_URL: publicUrl,
+  const t = await makeTestApp({ env: { CONFAB_PUBLIC_URL: publicUrl, ...(await env(publicUrl)) } });
+  const listener = getRequestListener(t.app.fetch);
+  server.on('request', (req, res) => {
+    void listener(req, res);
+  });
+  return {
+    t,
+    publicUrl,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await t.close();
+    },
+  };
+}
+
+/** Providers `keycloak` and `authentik`, both on one test IdP (for mix-up tests). */
+export async function startRig(): Promise<Rig> {
+  let idp: TestIdp | undefined;
+  const served = await serveApp(async (publicUrl) => {
+    idp = await startIdp([
+      `${publicUrl}/auth/keycloak/callback`,
+      `${publicUrl}/auth/authentik/callback`,
+    ]);
+    return {
       CONFAB_OIDC_KEYCLOAK_ISSUER: idp.issuer,
       CONFAB_OIDC_KEYCLOAK_CLIENT_ID: idp.clientId,
       CONFAB_OIDC_KEYCLOAK_CLIENT_SECRET: idp.clientSecret,
@@ -37,21 +66,17 @@ export async function startRig(): Promise<Rig> {
       CONFAB_OIDC_AUTHENTIK_ISSUER: idp.issuer,
       CONFAB_OIDC_AUTHENTIK_CLIENT_ID: idp.clientId,
       CONFAB_OIDC_AUTHENTIK_CLIENT_SECRET: idp.clientSecret,
-    },
+    };
   });
-  const listener = getRequestListener(t.app.fetch);
-  server.on('request', (req, res) => {
-    void listener(req, res);
-  });
+  if (idp === undefined) throw new Error('no identity provider');
+  const started = idp;
   return {
-    t,
-    idp,
-    publicUrl,
+    t: served.t,
+    idp: started,
+    publicUrl: served.publicUrl,
     close: async () => {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-      await idp.close();
-      await t.close();
+      await started.close();
+      await served.close();
     },
   };
 }
