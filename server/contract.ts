@@ -71,6 +71,30 @@ export interface CreateCommentRequest {
   notify?: boolean;
   threadTitle?: string;
   threadUrl?: string;
+  /** Guests: the `formToken` from `GET /api/v1/guard` (required when the site asks for it). */
+  formToken?: string;
+  /** Guests: the proof-of-work solution (ALTCHA payload, base64 JSON) when the site asks for it. */
+  proofOfWork?: string;
+  /** The widget's honeypot field: a person leaves it empty; anything in it is a bot. */
+  trap?: string;
+}
+
+/**
+ * `GET /api/v1/guard?site=S`: what a guest's form needs before it is sent. Fetch it when the
+ * reader starts writing; send `formToken` (and the solved `proofOfWork`) with the comment.
+ */
+export interface GuardResponse {
+  formToken: string;
+  /** The form may be sent from this time on (ISO); earlier is refused as `too_fast`. */
+  notBefore: string;
+  /** An ALTCHA challenge (SHA-256) to solve, or null when the site asks for none. */
+  proofOfWork: {
+    algorithm: 'SHA-256';
+    challenge: string;
+    salt: string;
+    maxnumber: number;
+    signature: string;
+  } | null;
 }
 
 /** 201 (published) or 202 (held for moderation). */
@@ -111,6 +135,146 @@ export interface CountsResponse {
   counts: Record<string, number>;
 }
 
+// ---------------------------------------------------------------------------------------
+// Moderation (`/api/v1/moderation/...`): owners and moderators only, with a session from a
+// page of the site or from the server's own `/admin`.
+
+/** What a moderator may do to comments (`POST /api/v1/moderation/actions`). */
+export type ModerationAction = 'approve' | 'reject' | 'spam' | 'delete' | 'pin' | 'unpin';
+
+/** A comment as moderators see it: the public view plus what only staff may see. */
+export interface ModComment extends PublicComment {
+  thread: { key: string; title: string | null; url: string | null; locked: boolean };
+  /** The Markdown source. */
+  body: string;
+  author: (PublicAuthor & { email: string | null; userId: string | null }) | null;
+  /** First 12 characters of the keyed hash of the sender's address (for bans), or null. */
+  client: string | null;
+  /** `policy`, `links`, `blocklist`, `new_account`, or null. */
+  heldReason: string | null;
+  /** `queued`, `ham`, `spam`, `error`, or null when no checker ran. */
+  spamCheck: string | null;
+  /** The author is banned on this site right now. */
+  banned: boolean;
+}
+
+/** `GET /api/v1/moderation/sites`: the sites the signed-in account owns or moderates. */
+export interface ModSitesResponse {
+  sites: { id: string; name: string; role: 'owner' | 'moderator'; pending: number; spam: number }[];
+}
+
+/**
+ * `GET /api/v1/moderation/comments?site=S[&status=pending|published|spam|deleted|all]
+ * [&q=text][&thread=K][&cursor=C][&limit=N]`: newest first. Default status `pending`.
+ */
+export interface ModQueueResponse {
+  comments: ModComment[];
+  nextCursor: string | null;
+  /** Comments per status on the whole site. */
+  counts: Record<'pending' | 'published' | 'spam' | 'deleted', number>;
+}
+
+/** `POST /api/v1/moderation/actions`: one action on 1 to 100 comments, all or nothing. */
+export interface ModActionRequest {
+  site: string;
+  action: ModerationAction;
+  ids: string[];
+}
+
+/** Each comment after the action (a deleted comment that left the thread has `status: 'deleted'`). */
+export interface ModActionResponse {
+  comments: ModComment[];
+}
+
+/** `PATCH /api/v1/moderation/comments/:id`: a moderator's edit of the text. */
+export interface ModEditRequest {
+  site: string;
+  body: string;
+}
+
+/** `PUT /api/v1/moderation/threads/lock?site=S&thread=K` with `{ locked }`. */
+export interface ModLockRequest {
+  locked: boolean;
+}
+
+export interface Ban {
+  id: string;
+  /** `user` (an account), `client` (a hashed address) or `email` (a hashed email). */
+  kind: 'user' | 'client' | 'email';
+  /** The account's or guest's name when banned. */
+  label: string;
+  reason: string | null;
+  createdAt: string;
+  /** Null: until lifted. */
+  expiresAt: string | null;
+  createdBy: string | null;
+}
+
+/** `GET /api/v1/moderation/bans?site=S`: bans in force. */
+export interface BansResponse {
+  bans: Ban[];
+}
+
+/**
+ * `POST /api/v1/moderation/bans`: ban the author of a comment: their account, or for a guest
+ * their address and (when they gave one) their email. Banning again updates the ban.
+ * `deleteComments` also deletes everything they wrote on the site.
+ */
+export interface BanRequest {
+  site: string;
+  commentId: string;
+  reason?: string;
+  /** Null or absent: until lifted. */
+  expiresAt?: string | null;
+  deleteComments?: boolean;
+}
+
+export interface BanResponse {
+  bans: Ban[];
+}
+
+/** `GET /api/v1/moderation/audit?site=S[&cursor=C]`: newest first. */
+export interface AuditResponse {
+  entries: {
+    id: string;
+    at: string;
+    /** The moderator's name, or `system:akismet`, `system:cli`. */
+    actor: string;
+    action: string;
+    targetType: 'comment' | 'thread' | 'ban' | 'site';
+    targetId: string;
+    detail: Record<string, unknown>;
+  }[];
+  nextCursor: string | null;
+}
+
+/** `GET|PATCH /api/v1/moderation/settings?site=S` (PATCH: owners only, any subset). */
+export interface ModSettings {
+  name: string;
+  moderation: 'none' | 'first-time' | 'guests' | 'all';
+  allowGuests: boolean;
+  /** Comments per minute per client and per account; 0 is off. */
+  rateLimit: number;
+  /** Comments per minute in one thread from everyone; 0 is off. */
+  threadRateLimit: number;
+  /** Hold comments with more links than this. */
+  maxLinks: number;
+  /** Words and phrases that hold a comment (case-insensitive, whole words). */
+  blocklist: string[];
+  /** Hold comments from accounts younger than this; 0 is off. */
+  newAccountHours: number;
+  /** Guests' forms must be this old when sent; 0 is off. */
+  minFillSeconds: number;
+  /** Proof-of-work difficulty for guests (largest number to search); 0 is off. */
+  proofOfWork: number;
+  /** Check new comments with the server's spam checker (when one is configured). */
+  spamCheck: boolean;
+  /** Read-only: is a spam checker (Akismet) configured on this server? */
+  spamCheckerAvailable: boolean;
+  /** Read-only: the site's origins (changed with the CLI). */
+  origins: string[];
+}
+
 /** Stable error codes (the `code` member of every problem+json answer). */
 export type ErrorCode =
   | 'validation_failed'
@@ -129,6 +293,13 @@ export type ErrorCode =
   | 'malformed_json'
   | 'method_not_allowed'
   | 'sign_in_failed'
+  | 'banned'
+  | 'too_fast'
+  | 'challenge_required'
+  | 'challenge_failed'
+  | 'spam_suspected'
+  | 'duplicate_comment'
+  | 'invalid_state'
   | 'internal_error';
 
 /** One invalid field of a `validation_failed` problem. */

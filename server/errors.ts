@@ -24,6 +24,14 @@ const titles: Record<ErrorCode, string> = {
   malformed_json: 'The request body is not valid JSON',
   method_not_allowed: 'Method not allowed',
   sign_in_failed: 'The sign-in could not be completed',
+  banned: 'You are banned from commenting on this site',
+  too_fast: 'That was sent faster than a person writes; wait a moment and send it again',
+  challenge_required:
+    'This site needs its anti-spam check (formToken, proofOfWork) from GET /api/v1/guard',
+  challenge_failed: 'The anti-spam check failed or was already used; fetch a new one',
+  spam_suspected: 'This looks like spam and was not saved',
+  duplicate_comment: 'You already posted this comment',
+  invalid_state: 'That action does not apply to this comment in its current state',
   internal_error: 'Something went wrong on the server',
 };
 

@@ -17,6 +17,20 @@ export interface SiteTable {
   rate_limit: number;
   created_at: string;
   updated_at: string;
+  /** Hold a comment with more links than this. */
+  max_links: number;
+  /** JSON array of words and phrases that hold a comment for review. */
+  blocklist: string;
+  /** Hold comments from accounts younger than this many hours; 0 means off. */
+  new_account_hours: number;
+  /** Comments per minute in one thread, from everyone together; 0 means off. */
+  thread_rate_limit: number;
+  /** A guest's form must be this old before it may be sent; 0 means off. */
+  min_fill_seconds: number;
+  /** Proof of work for guests: the challenge's largest number (difficulty); 0 means off. */
+  proof_of_work: number;
+  /** Run the configured spam checker (Akismet) on new comments: 0/1. */
+  spam_check: number;
 }
 
 export interface ThreadTable {
@@ -56,6 +70,45 @@ export interface CommentTable {
   created_at: string;
   edited_at: string | null;
   deleted_at: string | null;
+  /** Why a comment is pending: `policy`, `links`, `blocklist`, `new_account`. */
+  held_reason: string | null;
+  /** The spam checker's verdict: `queued`, `ham`, `spam`, `error`; null when not checked. */
+  spam_check: string | null;
+  /** Keyed hash of a guest's lower-cased email (for bans by email). */
+  email_hash: string | null;
+}
+
+export interface BanTable {
+  id: string;
+  site_id: string;
+  /** `user`, `client` or `email`. */
+  kind: string;
+  /** A user id, a client hash, or an email hash. */
+  value: string;
+  label: string;
+  reason: string | null;
+  /** The moderator's user id, or `system:cli`. */
+  created_by: string | null;
+  created_at: string;
+  expires_at: string | null;
+  lifted_at: string | null;
+}
+
+export interface AuditLogTable {
+  id: string;
+  site_id: string;
+  actor: string;
+  action: string;
+  target_type: string;
+  target_id: string;
+  /** JSON object. */
+  detail: string;
+  created_at: string;
+}
+
+export interface PowReplayTable {
+  key: string;
+  expires_at: string;
 }
 
 export interface RateLimitTable {
@@ -133,6 +186,9 @@ export interface Database {
   site_roles: SiteRoleTable;
   auth_transactions: AuthTransactionTable;
   sessions: SessionTable;
+  bans: BanTable;
+  audit_log: AuditLogTable;
+  pow_replays: PowReplayTable;
 }
 
 export type UserRow = Selectable<UserTable>;
@@ -145,3 +201,5 @@ export type SiteUpdate = Updateable<SiteTable>;
 export type ThreadRow = Selectable<ThreadTable>;
 export type CommentRow = Selectable<CommentTable>;
 export type NewCommentRow = Insertable<CommentTable>;
+export type BanRow = Selectable<BanTable>;
+export type AuditLogRow = Selectable<AuditLogTable>;
