@@ -238,6 +238,9 @@ export async function postComment(
         created_at: now,
         edited_at: null,
         deleted_at: null,
+        held_reason: null,
+        spam_check: null,
+        email_hash: null,
       };
       await insertComment(trx, row);
       if (session !== null) {

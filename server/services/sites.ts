@@ -188,6 +188,13 @@ export async function addSite(deps: Deps, id: string, settings: SiteSettings): P
     rate_limit: settings.rateLimit ?? DEFAULT_RATE_LIMIT,
     created_at: now,
     updated_at: now,
+    max_links: 3,
+    blocklist: '[]',
+    new_account_hours: 0,
+    thread_rate_limit: 30,
+    min_fill_seconds: 0,
+    proof_of_work: 0,
+    spam_check: 1,
   });
   await applyRoles(deps, id, settings);
   return getSite(deps, id);
