@@ -87,6 +87,8 @@ export interface GuardResponse {
   formToken: string;
   /** The form may be sent from this time on (ISO); earlier is refused as `too_fast`. */
   notBefore: string;
+  /** The same as a duration from now, for clients whose clock is not the server's. */
+  minFillSeconds: number;
   /** An ALTCHA challenge (SHA-256) to solve, or null when the site asks for none. */
   proofOfWork: {
     algorithm: 'SHA-256';
