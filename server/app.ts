@@ -10,6 +10,7 @@ import type { AppEnv } from './env.js';
 import { AppError } from './errors.js';
 import { siteCors } from './middleware/cors.js';
 import { apiSecurityHeaders } from './middleware/security-headers.js';
+import { adminRoutes } from './routes/admin.js';
 import { authRoutes, meRoutes } from './routes/auth.js';
 import { commentRoutes } from './routes/comments.js';
 import { demoRoutes } from './routes/demo.js';
@@ -31,6 +32,8 @@ const KNOWN: [RegExp, string][] = [
   [/^\/healthz$/, 'GET'],
   [/^\/confab\.js$/, 'GET'],
   [/^\/confab\.js\.map$/, 'GET'],
+  [/^\/admin$/, 'GET'],
+  [/^\/admin\/admin\.js(\.map)?$/, 'GET'],
 ];
 
 function problem(c: Context, error: AppError): Response {
@@ -75,6 +78,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   }
   app.route('/auth', authRoutes(deps));
   app.route('/', widgetRoutes(deps));
+  app.route('/', adminRoutes(deps));
 
   app.get('/healthz', async (c) => {
     await deps.db.selectFrom('settings').select('key').limit(1).execute();

@@ -8,8 +8,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { loadAdmin } from './admin-asset.js';
 import type { Config } from './config.js';
-import type { Deps, Logger, WidgetAsset } from './deps.js';
+import type { AdminAsset, Deps, Logger, WidgetAsset } from './deps.js';
 import { createProviderClients } from './services/oauth.js';
 import { createRenderer } from './services/render.js';
 import { resolveSecret } from './services/secrets.js';
@@ -66,7 +67,13 @@ export interface Runtime {
 
 export async function buildRuntime(
   config: Config,
-  options: { logger?: Logger; widget?: WidgetAsset | undefined; now?: () => Date } = {},
+  options: {
+    logger?: Logger;
+    widget?: WidgetAsset | undefined;
+    /** Loaded from dist/admin unless given, or unless `widget` is (tests, CLI commands). */
+    admin?: AdminAsset | undefined;
+    now?: () => Date;
+  } = {},
 ): Promise<Runtime> {
   const database = openDatabase(config.db);
   await migrateToLatest(database.db);
@@ -77,6 +84,7 @@ export async function buildRuntime(
     secret: await resolveSecret(database.db, config.secret),
     now: options.now ?? (() => new Date()),
     widget: 'widget' in options ? options.widget : loadWidget(),
+    admin: 'admin' in options ? options.admin : 'widget' in options ? undefined : loadAdmin(),
     logger: options.logger ?? consoleLogger,
     providers: createProviderClients(config.providers, config.publicUrl),
   };

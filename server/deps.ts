@@ -21,6 +21,9 @@ export interface WidgetAsset {
   readonly chunks: ReadonlyMap<string, Omit<WidgetAsset, 'chunks'>>;
 }
 
+/** The built `/admin` moderation app (`admin.js`): one file, no chunks. */
+export type AdminAsset = Omit<WidgetAsset, 'chunks'>;
+
 export interface Logger {
   info(message: string): void;
   error(message: string, error?: unknown): void;
@@ -34,6 +37,8 @@ export interface Deps {
   readonly secret: string;
   readonly now: () => Date;
   readonly widget: WidgetAsset | undefined;
+  /** The `/admin` app's bundle; absent when it is not built (or a test does not need it). */
+  readonly admin?: AdminAsset | undefined;
   readonly logger: Logger;
   /** Sign-in provider clients by provider id. */
   readonly providers: ReadonlyMap<string, ProviderClient>;
