@@ -24,7 +24,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['widget/**/*.ts', 'test/widget/**/*.ts'],
+    files: ['widget/**/*.ts', 'admin/**/*.ts', 'test/widget/**/*.ts'],
     ...wc.configs['flat/recommended'],
     ...lit.configs['flat/recommended'],
     languageOptions: { globals: { ...globals.browser } },

@@ -139,7 +139,7 @@ function cleanChunks() {
   };
 }
 
-export default {
+const widget = {
   input: 'widget/define.ts',
   output: {
     dir: OUT,
@@ -176,3 +176,29 @@ export default {
     }),
   ],
 };
+
+/**
+ * The `/admin` moderation app (admin/): one file, `dist/admin/admin.js`, that only the
+ * server's own `/admin` page loads. It shares the widget's pure modules (API client,
+ * safe HTML) but not its size budget, so it gets no template squeezing or Lit trimming.
+ */
+const admin = {
+  input: 'admin/main.ts',
+  output: { file: 'dist/admin/admin.js', format: 'es', sourcemap: true },
+  plugins: [
+    nodeResolve({ browser: true }),
+    typescript({
+      tsconfig: './tsconfig.json',
+      include: ['admin/**/*.ts', 'widget/**/*.ts', 'server/contract.ts'],
+      compilerOptions: {
+        noEmit: false,
+        declaration: false,
+        outDir: 'dist/admin',
+        sourceMap: true,
+      },
+    }),
+    terser({ ecma: 2022, module: true, format: { comments: false } }),
+  ],
+};
+
+export default [widget, admin];

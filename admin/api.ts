@@ -1,0 +1,117 @@
+/**
+ * @module admin/api
+ * The moderation half of the HTTP API (`/api/v1/moderation/...`, docs/api.md), over the
+ * widget's stateless {@link ApiClient}. Every request carries the moderator's session as
+ * `Authorization: Bearer`, GETs included (the widget's client sends it only with writes).
+ * No state but the client and the token: the app builds a new one per session.
+ */
+import type {
+  AuditResponse,
+  BanRequest,
+  BanResponse,
+  BansResponse,
+  ModActionRequest,
+  ModActionResponse,
+  ModQueueResponse,
+  ModSettings,
+  ModSitesResponse,
+  PublicThread,
+} from '../server/contract.js';
+import type { ApiClient } from '../widget/api/client.js';
+
+/** A queue tab: one status, or every comment. */
+export type QueueStatus = 'pending' | 'published' | 'spam' | 'deleted' | 'all';
+
+/** What `GET /api/v1/moderation/comments` is asked for. */
+export interface QueueQuery {
+  site: string;
+  status: QueueStatus;
+  q?: string;
+  thread?: string;
+  cursor?: string | null;
+  limit?: number;
+}
+
+/** The settings an owner may change (the read-only ones left out). */
+export type SettingsPatch = Partial<Omit<ModSettings, 'spamCheckerAvailable' | 'origins'>>;
+
+const query = (params: Record<string, string | number | null | undefined>): string => {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params))
+    if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
+  return q.toString();
+};
+
+/**
+ * The moderation endpoints, each resolving to its `contract.ts` shape or throwing the
+ * client's `NetworkError` / `ApiError`.
+ *
+ * @example
+ * const mod = new ModerationApi(new ApiClient(location.origin), session.token);
+ * const { comments, counts } = await mod.queue({ site: 'myblog', status: 'pending' });
+ */
+export class ModerationApi {
+  readonly client: ApiClient;
+  readonly #token: string;
+
+  constructor(client: ApiClient, token: string) {
+    this.client = client;
+    this.#token = token;
+  }
+
+  #send<T>(method: string, path: string, body?: object): Promise<T> {
+    return this.client.send<T>(method, `api/v1/moderation/${path}`, body, {
+      authorization: `Bearer ${this.#token}`,
+    });
+  }
+
+  /** The sites this account owns or moderates, with their pending and spam counts. */
+  sites(): Promise<ModSitesResponse> {
+    return this.#send('GET', 'sites');
+  }
+
+  /** A page of the queue, newest first, with the counts per status. */
+  queue(q: QueueQuery): Promise<ModQueueResponse> {
+    return this.#send('GET', `comments?${query({ ...q })}`);
+  }
+
+  /** One action on up to 100 comments, all or nothing; repeating it is a no-op success. */
+  act(req: ModActionRequest): Promise<ModActionResponse> {
+    return this.#send('POST', 'actions', req);
+  }
+
+  /** Locks or unlocks a thread: a locked one stays readable and takes no new comments. */
+  lock(site: string, thread: string, locked: boolean): Promise<{ thread: PublicThread }> {
+    return this.#send('PUT', `threads/lock?${query({ site, thread })}`, { locked });
+  }
+
+  /** Bans in force on the site. */
+  bans(site: string): Promise<BansResponse> {
+    return this.#send('GET', `bans?${query({ site })}`);
+  }
+
+  /** Bans the author of a comment (again: updates the ban). */
+  ban(req: BanRequest): Promise<BanResponse> {
+    return this.#send('POST', 'bans', req);
+  }
+
+  /** Lifts a ban (lifting a lifted one is fine). */
+  async lift(site: string, id: string): Promise<void> {
+    await this.#send('DELETE', `bans/${encodeURIComponent(id)}?${query({ site })}`);
+  }
+
+  /** A page of the audit log, newest first. */
+  audit(site: string, cursor?: string | null): Promise<AuditResponse> {
+    return this.#send('GET', `audit?${query({ site, cursor })}`);
+  }
+
+  /** The site's moderation settings. */
+  settings(site: string): Promise<ModSettings> {
+    return this.#send('GET', `settings?${query({ site })}`);
+  }
+
+  /** Changes some settings (owners only: a moderator gets 403 `forbidden`). */
+  updateSettings(site: string, patch: SettingsPatch): Promise<ModSettings> {
+    return this.#send('PATCH', `settings?${query({ site })}`, patch);
+  }
+}

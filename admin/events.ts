@@ -1,0 +1,82 @@
+/**
+ * @module admin/events
+ * Events the moderation app's elements dispatch to the ones that own them. Each bubbles
+ * and is composed, so it crosses the shadow roots between a row and its queue.
+ */
+import type { ModComment, ModerationAction } from '../server/contract.js';
+import type { Session } from '../widget/api/auth.js';
+
+const init = { bubbles: true, composed: true } as const;
+
+/** The moderator signed in, for `site` (the site named on the sign-in form). */
+export class AdminSignedInEvent extends Event {
+  readonly session: Session;
+  readonly site: string;
+  constructor(session: Session, site: string) {
+    super('confab-admin-signed-in', init);
+    this.session = session;
+    this.site = site;
+  }
+}
+
+/** A row's button asked for an action on its comment. */
+export class AdminActionRequestedEvent extends Event {
+  readonly action: ModerationAction;
+  readonly comment: ModComment;
+  constructor(action: ModerationAction, comment: ModComment) {
+    super('confab-admin-action-requested', init);
+    this.action = action;
+    this.comment = comment;
+  }
+}
+
+/** A row asked to lock or unlock its comment's thread. */
+export class AdminLockRequestedEvent extends Event {
+  readonly comment: ModComment;
+  readonly locked: boolean;
+  constructor(comment: ModComment, locked: boolean) {
+    super('confab-admin-lock-requested', init);
+    this.comment = comment;
+    this.locked = locked;
+  }
+}
+
+/** A row asked to ban its comment's author. */
+export class AdminBanRequestedEvent extends Event {
+  readonly comment: ModComment;
+  constructor(comment: ModComment) {
+    super('confab-admin-ban-requested', init);
+    this.comment = comment;
+  }
+}
+
+/** A row's checkbox changed. */
+export class AdminSelectedEvent extends Event {
+  readonly id: string;
+  readonly selected: boolean;
+  constructor(id: string, selected: boolean) {
+    super('confab-admin-selected', init);
+    this.id = id;
+    this.selected = selected;
+  }
+}
+
+/** The ban dialog banned someone; `message` says who and until when. */
+export class AdminBannedEvent extends Event {
+  readonly message: string;
+  constructor(message: string) {
+    super('confab-admin-banned', init);
+    this.message = message;
+  }
+}
+
+declare global {
+  interface HTMLElementEventMap {
+    'confab-admin-signed-in': AdminSignedInEvent;
+    'confab-admin-action-requested': AdminActionRequestedEvent;
+    'confab-admin-lock-requested': AdminLockRequestedEvent;
+    'confab-admin-ban-requested': AdminBanRequestedEvent;
+    'confab-admin-selected': AdminSelectedEvent;
+    'confab-admin-banned': AdminBannedEvent;
+  }
+}
