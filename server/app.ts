@@ -13,6 +13,7 @@ import { apiSecurityHeaders } from './middleware/security-headers.js';
 import { adminRoutes } from './routes/admin.js';
 import { authRoutes, meRoutes } from './routes/auth.js';
 import { commentRoutes } from './routes/comments.js';
+import { meDataRoutes } from './routes/me-data.js';
 import { demoRoutes } from './routes/demo.js';
 import { threadRoutes } from './routes/threads.js';
 import { widgetRoutes } from './routes/widget.js';
@@ -24,7 +25,8 @@ const KNOWN: [RegExp, string][] = [
   [/^\/api\/v1\/comments$/, 'POST'],
   [/^\/api\/v1\/comments\/[^/]+$/, 'PATCH, DELETE'],
   [/^\/api\/v1\/preview$/, 'POST'],
-  [/^\/api\/v1\/me$/, 'GET'],
+  [/^\/api\/v1\/me$/, 'GET, DELETE'],
+  [/^\/api\/v1\/me\/export$/, 'GET'],
   [/^\/auth\/providers$/, 'GET'],
   [/^\/auth\/(tx|exchange|claim|logout)$/, 'POST'],
   [/^\/auth\/[^/]+\/start$/, 'GET, POST'],
@@ -65,6 +67,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.route('/api/v1', threadRoutes(deps));
   app.route('/api/v1', commentRoutes(deps));
   app.route('/api/v1', meRoutes(deps));
+  app.route('/api/v1', meDataRoutes(deps));
   // The popup's pages (start, callback) are navigations, not API calls: no CORS for them.
   for (const path of [
     '/auth/providers',
