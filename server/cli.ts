@@ -22,6 +22,7 @@ import {
 } from './services/sites.js';
 import { pruneRateLimits } from './services/clients.js';
 import { findAllUsers } from './store/users.js';
+import { DataUsageError, IMPORT_USAGE, runExport, runImport } from './cli-data.js';
 
 const USAGE = `Usage: confab <command> [options]
 
@@ -37,6 +38,7 @@ Commands:
           --remove-role provider:id takes a role away]
   site list [--json] [--db ...]
   user list [--db ...]     (who has signed in, as provider:id for --owner)
+${IMPORT_USAGE}
 
 Every option has an environment twin: --public-url is CONFAB_PUBLIC_URL, and so on.`;
 
@@ -226,6 +228,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
       case 'user':
         await runUser(rest, env);
         return 0;
+      case 'import':
+        return await runImport(rest, env);
+      case 'export':
+        return await runExport(rest, env);
       case undefined:
       case 'help':
       case '--help':
@@ -236,7 +242,11 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
         throw new UsageError(`unknown command "${command}"`);
     }
   } catch (error) {
-    if (error instanceof ConfigError || error instanceof UsageError) {
+    if (
+      error instanceof ConfigError ||
+      error instanceof UsageError ||
+      error instanceof DataUsageError
+    ) {
       console.error(`confab: ${error.message}\n\n${USAGE}`);
       return 2;
     }

@@ -176,6 +176,17 @@ export interface SessionTable {
   revoked_at: string | null;
 }
 
+export interface ImportSourceTable {
+  site_id: string;
+  /** `wordpress`, `disqus`, `isso`, `commento`, `remark42`, `confab`. */
+  format: string;
+  source_id: string;
+  comment_id: string;
+  /** `comment`, `pingback` or `trackback`. */
+  kind: string;
+  imported_at: string;
+}
+
 export interface Database {
   sites: SiteTable;
   threads: ThreadTable;
@@ -189,6 +200,7 @@ export interface Database {
   bans: BanTable;
   audit_log: AuditLogTable;
   pow_replays: PowReplayTable;
+  import_sources: ImportSourceTable;
 }
 
 export type UserRow = Selectable<UserTable>;
@@ -203,3 +215,4 @@ export type CommentRow = Selectable<CommentTable>;
 export type NewCommentRow = Insertable<CommentTable>;
 export type BanRow = Selectable<BanTable>;
 export type AuditLogRow = Selectable<AuditLogTable>;
+export type ImportSourceRow = Selectable<ImportSourceTable>;

@@ -1,0 +1,150 @@
+/**
+ * @module import/wordpress
+ * WordPress eXtended RSS (WXR 1.0-1.2), streamed. One item's comments are held until the
+ * item ends (WXR writes a post's `<link>` before its comments, but nothing promises it).
+ * Comment ids are scoped by post: exports cut by hand repeat them across posts.
+ */
+import { sqlDateAsUtc } from './dates.js';
+import type { ImportComment, ImportKind, ImportRecord, ImportStatus } from './record.js';
+import { walkXml } from './xml.js';
+
+type Fields = Record<string, string>;
+
+/** `comment_approved` to a status; spam and trash are kept for the owner, never public. */
+function statusOf(approved: string | undefined): ImportStatus | undefined {
+  switch ((approved ?? '').trim()) {
+    case '':
+    case '1':
+    case 'approve':
+    case 'approved':
+      return 'published';
+    case '0':
+    case 'hold':
+    case 'unapproved':
+      return 'pending';
+    case 'spam':
+    case 'trash':
+    case 'post-trashed':
+      return 'spam';
+    default:
+      return undefined;
+  }
+}
+
+function kindOf(type: string | undefined): ImportKind | undefined {
+  switch ((type ?? '').trim()) {
+    case '':
+    case 'comment':
+    case 'review':
+      return 'comment';
+    case 'pingback':
+    case 'webmention':
+      return 'pingback';
+    case 'trackback':
+      return 'trackback';
+    default:
+      return undefined;
+  }
+}
+
+const opt = (value: string | undefined): string | null => {
+  const text = value?.trim() ?? '';
+  return text === '' ? null : text;
+};
+
+export async function* parseWordpress(
+  input: AsyncIterable<Buffer | string>,
+): AsyncGenerator<ImportRecord> {
+  let item: Fields | null = null;
+  let comment: Fields | null = null;
+  let comments: Fields[] = [];
+  let inMeta = 0;
+  let items = 0;
+
+  const flushItem = (fields: Fields, emit: (record: ImportRecord) => void): void => {
+    items += 1;
+    if (comments.length === 0) return;
+    const postId = opt(fields.post_id);
+    const link = opt(fields.link);
+    const ref = `post:${postId ?? link ?? String(items)}`;
+    emit({
+      type: 'thread',
+      ref,
+      url: link,
+      title: opt(fields.title),
+      fallbackKey: postId === null ? undefined : `/?p=${postId}`,
+      locked: opt(fields.comment_status) === 'closed',
+    });
+    const postDate = sqlDateAsUtc(fields.post_date_gmt);
+    for (const c of comments) {
+      const id = opt(c.comment_id);
+      const status = statusOf(c.comment_approved);
+      const kind = kindOf(c.comment_type);
+      if (id === null) {
+        emit({ type: 'skip', reason: 'no comment id' });
+        continue;
+      }
+      if (status === undefined) {
+        emit({ type: 'skip', reason: `unknown status "${c.comment_approved ?? ''}"` });
+        continue;
+      }
+      if (kind === undefined) {
+        emit({ type: 'skip', reason: `comment type "${c.comment_type ?? ''}"` });
+        continue;
+      }
+      const parent = opt(c.comment_parent);
+      const record: ImportComment = {
+        type: 'comment',
+        sourceId: `${ref}#${id}`,
+        threadRef: ref,
+        parentSourceId: parent === null || parent === '0' ? null : `${ref}#${parent}`,
+        status,
+        kind,
+        body: c.comment_content ?? '',
+        bodyFormat: 'wordpress',
+        authorName: opt(c.comment_author),
+        authorEmail: opt(c.comment_author_email),
+        authorUrl: opt(c.comment_author_url),
+        ip: opt(c.comment_author_IP),
+        // The GMT column; the local one only when WordPress wrote no GMT time.
+        createdAt: sqlDateAsUtc(c.comment_date_gmt) ?? sqlDateAsUtc(c.comment_date) ?? postDate,
+      };
+      emit(record);
+    }
+    comments = [];
+  };
+
+  yield* walkXml<ImportRecord>(
+    input,
+    {
+      open(name) {
+        if (name === 'item') {
+          item = {};
+          comments = [];
+        } else if (name === 'comment' && item !== null) {
+          comment = {};
+        } else if (name === 'commentmeta' || name === 'postmeta') {
+          inMeta += 1;
+        }
+      },
+      close(name, text, emit) {
+        if (name === 'commentmeta' || name === 'postmeta') {
+          inMeta -= 1;
+        } else if (inMeta > 0) {
+          return;
+        } else if (name === 'comment' && comment !== null) {
+          comments.push(comment);
+          comment = null;
+        } else if (comment !== null) {
+          comment[name] = text;
+        } else if (name === 'item' && item !== null) {
+          flushItem(item, emit);
+          item = null;
+        } else if (item !== null) {
+          item[name] = text;
+        }
+      },
+    },
+    ['rss'],
+  );
+}
