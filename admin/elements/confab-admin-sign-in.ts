@@ -98,8 +98,9 @@ export class ConfabAdminSignIn extends LitElement {
     this.#abort?.abort();
   }
 
-  override firstUpdated(): void {
-    if (this.site) void this.#loadProviders();
+  override willUpdate(): void {
+    // The field comes filled in with the last site: its methods are shown at once.
+    if (!this.hasUpdated && this.site) void this.#loadProviders();
   }
 
   async #loadProviders() {
