@@ -13,6 +13,7 @@ import { apiSecurityHeaders } from './middleware/security-headers.js';
 import { adminRoutes } from './routes/admin.js';
 import { authRoutes, meRoutes } from './routes/auth.js';
 import { commentRoutes } from './routes/comments.js';
+import { moderationRoutes } from './routes/moderation.js';
 import { meDataRoutes } from './routes/me-data.js';
 import { demoRoutes } from './routes/demo.js';
 import { threadRoutes } from './routes/threads.js';
@@ -25,6 +26,14 @@ const KNOWN: [RegExp, string][] = [
   [/^\/api\/v1\/comments$/, 'POST'],
   [/^\/api\/v1\/comments\/[^/]+$/, 'PATCH, DELETE'],
   [/^\/api\/v1\/preview$/, 'POST'],
+  [/^\/api\/v1\/guard$/, 'GET'],
+  [/^\/api\/v1\/moderation\/(sites|comments|audit)$/, 'GET'],
+  [/^\/api\/v1\/moderation\/bans$/, 'GET, POST'],
+  [/^\/api\/v1\/moderation\/actions$/, 'POST'],
+  [/^\/api\/v1\/moderation\/comments\/[^/]+$/, 'PATCH'],
+  [/^\/api\/v1\/moderation\/threads\/lock$/, 'PUT'],
+  [/^\/api\/v1\/moderation\/bans\/[^/]+$/, 'DELETE'],
+  [/^\/api\/v1\/moderation\/settings$/, 'GET, PATCH'],
   [/^\/api\/v1\/me$/, 'GET, DELETE'],
   [/^\/api\/v1\/me\/export$/, 'GET'],
   [/^\/auth\/providers$/, 'GET'],
@@ -66,6 +75,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.use('/api/*', siteCors(deps));
   app.route('/api/v1', threadRoutes(deps));
   app.route('/api/v1', commentRoutes(deps));
+  app.route('/api/v1', moderationRoutes(deps));
   app.route('/api/v1', meRoutes(deps));
   app.route('/api/v1', meDataRoutes(deps));
   // The popup's pages (start, callback) are navigations, not API calls: no CORS for them.

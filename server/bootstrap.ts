@@ -13,6 +13,7 @@ import type { Config } from './config.js';
 import type { AdminAsset, Deps, Logger, WidgetAsset } from './deps.js';
 import { createProviderClients } from './services/oauth.js';
 import { createRenderer } from './services/render.js';
+import { createAkismet, createSpamService } from './services/spam-check.js';
 import { resolveSecret } from './services/secrets.js';
 import { openDatabase, type OpenedDatabase } from './store/dialect.js';
 import { migrateToLatest } from './store/migrate.js';
@@ -87,6 +88,15 @@ export async function buildRuntime(
     admin: 'admin' in options ? options.admin : 'widget' in options ? undefined : loadAdmin(),
     logger: options.logger ?? consoleLogger,
     providers: createProviderClients(config.providers, config.publicUrl),
+    spam: createSpamService({
+      db: database.db,
+      checker:
+        config.akismetKey === undefined
+          ? undefined
+          : createAkismet({ key: config.akismetKey, baseUrl: config.akismetUrl }),
+      logger: options.logger ?? consoleLogger,
+      now: options.now ?? (() => new Date()),
+    }),
   };
   return { deps, database };
 }

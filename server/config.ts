@@ -22,8 +22,18 @@ export interface Config {
   readonly demo: boolean;
   /** Sign-in providers configured in the environment. */
   readonly providers: readonly ProviderConfig[];
+  /** Akismet API key (CONFAB_AKISMET_KEY): new comments are checked when set. */
+  readonly akismetKey: string | undefined;
+  /** CONFAB_AKISMET_URL, for a stand-in in tests. */
+  readonly akismetUrl: string;
   /** How long a reader stays signed in without using the session (seconds). */
   readonly sessionSeconds: number;
+  /** Where `serve` writes scheduled backups; undefined: no scheduled backups. */
+  readonly backupDir: string | undefined;
+  /** Time between scheduled backups (milliseconds). */
+  readonly backupEveryMs: number;
+  /** How many scheduled backups to keep; older ones are deleted. */
+  readonly backupKeep: number;
 }
 
 /** Flag values as given on the command line (strings, or true for bare switches). */
@@ -63,6 +73,20 @@ function integer(
     return fallback;
   }
   return value;
+}
+
+const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** `90s`, `30m`, `24h`, `7d` (a bare number is seconds), from one minute to a year. */
+function duration(problems: string[], name: string, raw: string | undefined, fallback: number) {
+  if (raw === undefined) return fallback;
+  const match = /^(\d+)\s*([smhd]?)$/.exec(raw.trim());
+  const ms = match === null ? NaN : Number(match[1]) * (UNIT_MS[match[2] || 's'] ?? NaN);
+  if (!(ms >= 60_000 && ms <= 365 * 86_400_000)) {
+    problems.push(`${name} must be a duration like 30m, 24h or 7d, from 1m to 365d (got "${raw}")`);
+    return fallback;
+  }
+  return ms;
 }
 
 function isProxySpec(spec: string): boolean {
@@ -126,8 +150,37 @@ export function loadConfig(env: NodeJS.ProcessEnv, flags: Flags = {}): Config {
   const sessionSeconds =
     integer(problems, 'CONFAB_SESSION_DAYS', env.CONFAB_SESSION_DAYS, 30, 1, 365) * 86_400;
 
+  const backupDir = pick(flags, env, 'backup-dir');
+  const backupEveryMs = duration(
+    problems,
+    '--backup-every (CONFAB_BACKUP_EVERY)',
+    pick(flags, env, 'backup-every'),
+    86_400_000,
+  );
+  const backupKeep = integer(
+    problems,
+    '--backup-keep (CONFAB_BACKUP_KEEP)',
+    pick(flags, env, 'backup-keep'),
+    7,
+    1,
+    1000,
+  );
+  if (
+    backupDir === undefined &&
+    (pick(flags, env, 'backup-every') ?? pick(flags, env, 'backup-keep')) !== undefined
+  ) {
+    problems.push('--backup-every and --backup-keep need --backup-dir (CONFAB_BACKUP_DIR)');
+  }
+
+  // Akismet's key is a secret: environment only, like CONFAB_SECRET.
+  const akismetKey = env.CONFAB_AKISMET_KEY === '' ? undefined : env.CONFAB_AKISMET_KEY;
+  const akismetUrl = (env.CONFAB_AKISMET_URL ?? 'https://rest.akismet.com').replace(/\/$/, '');
+  if (!/^https?:\/\//.test(akismetUrl)) problems.push('CONFAB_AKISMET_URL is not an http(s) URL');
+
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze({
+    akismetKey,
+    akismetUrl,
     port,
     host,
     db,
@@ -139,5 +192,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, flags: Flags = {}): Config {
     demo,
     providers: Object.freeze(providers),
     sessionSeconds,
+    backupDir,
+    backupEveryMs,
+    backupKeep,
   });
 }

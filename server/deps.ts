@@ -6,6 +6,7 @@
 import type { Config } from './config.js';
 import type { ProviderClient } from './services/oauth.js';
 import type { Renderer } from './services/render.js';
+import type { SpamService } from './services/spam-check.js';
 import type { Db } from './store/dialect.js';
 
 /**
@@ -42,4 +43,6 @@ export interface Deps {
   readonly logger: Logger;
   /** Sign-in provider clients by provider id. */
   readonly providers: ReadonlyMap<string, ProviderClient>;
+  /** The spam checker's queue (a no-op when no checker is configured). */
+  readonly spam: SpamService;
 }

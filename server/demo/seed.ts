@@ -10,6 +10,8 @@ import { addSite, findSite, updateSite } from '../services/sites.js';
 
 export const DEMO_SITE = 'demo';
 export const DEMO_THREAD = '/';
+/** Sign in with the demo provider as "admin" to moderate the demo (at /admin or on the page). */
+export const DEMO_OWNER = 'demo:admin';
 
 /** The demo site answers the server's own origin, spelled with localhost or 127.0.0.1. */
 function demoOrigins(publicUrl: string): string[] {
@@ -54,9 +56,10 @@ export async function seedDemo(deps: Deps): Promise<void> {
       origins,
       moderation: 'none',
       rateLimit: 10,
+      owners: [DEMO_OWNER],
     });
   } else {
-    await updateSite(deps, DEMO_SITE, { origins });
+    await updateSite(deps, DEMO_SITE, { origins, owners: [DEMO_OWNER] });
   }
   const existing = await readThread(deps, { site: DEMO_SITE, thread: DEMO_THREAD, limit: '1' });
   if (existing.comments.length > 0) return;
@@ -74,7 +77,7 @@ export async function seedDemo(deps: Deps): Promise<void> {
         author: { name: entry.name, url: entry.url },
         threadTitle: 'Notes from a small garden',
       },
-      { origin, clientHash: null },
+      { origin, clientHash: null, trusted: true },
     );
     ids.push(comment.id);
   }

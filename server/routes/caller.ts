@@ -24,5 +24,8 @@ export function callerOf(c: Context<AppEnv>, deps: Deps): Caller {
     editToken: c.req.header('Confab-Edit-Token'),
     idempotencyKey: key !== undefined && /^[\x21-\x7E]{1,100}$/.test(key) ? key : undefined,
     sessionToken: bearer(c),
+    address,
+    userAgent: c.req.header('User-Agent')?.slice(0, 500),
+    referrer: c.req.header('Referer')?.slice(0, 2000),
   };
 }

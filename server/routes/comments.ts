@@ -23,6 +23,9 @@ const newComment = z.object({
   notify: z.boolean().optional(),
   threadTitle: z.string().optional(),
   threadUrl: z.string().optional(),
+  formToken: z.string().max(500).optional(),
+  proofOfWork: z.string().max(2000).optional(),
+  trap: z.string().max(2000).optional(),
 });
 
 const commentEdit = z.object({ body: z.string() });

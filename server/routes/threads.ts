@@ -7,6 +7,7 @@ import type { Deps } from '../deps.js';
 import type { AppEnv } from '../env.js';
 import { invalid } from '../errors.js';
 import { countComments, readThread } from '../services/comments-read.js';
+import { bearer, requestOrigin } from './auth.js';
 
 function required(value: string | undefined, field: string): string {
   if (value === undefined || value === '') {
@@ -23,13 +24,17 @@ export function threadRoutes(deps: Deps): Hono<AppEnv> {
   routes.get('/threads', async (c) => {
     const site = required(c.req.query('site'), 'site');
     const thread = required(c.req.query('thread'), 'thread');
-    const response = await readThread(deps, {
-      site,
-      thread,
-      sort: c.req.query('sort'),
-      cursor: c.req.query('cursor'),
-      limit: c.req.query('limit'),
-    });
+    const response = await readThread(
+      deps,
+      {
+        site,
+        thread,
+        sort: c.req.query('sort'),
+        cursor: c.req.query('cursor'),
+        limit: c.req.query('limit'),
+      },
+      { sessionToken: bearer(c), origin: requestOrigin(c, deps.config.publicUrl) },
+    );
     return c.json(response);
   });
 

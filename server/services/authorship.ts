@@ -17,6 +17,12 @@ export interface Caller {
   idempotencyKey?: string | undefined;
   /** A bearer session token, when the reader is signed in. */
   sessionToken?: string | undefined;
+  /** The client's address, for the spam checker only: never stored. */
+  address?: string | undefined;
+  userAgent?: string | undefined;
+  referrer?: string | undefined;
+  /** The server itself (the demo's seed): no anti-bot checks. */
+  trusted?: boolean;
 }
 
 export const hashToken = (token: string): string =>

@@ -89,9 +89,53 @@ export async function editComment(
 }
 
 /**
- * With replies, a comment becomes a placeholder: no body, no author, no address hash.
- * Without, it leaves the thread, and so does any placeholder above it left with nothing.
+ * Removes a comment, in the caller's transaction. With replies, it becomes a placeholder:
+ * no body, no author, no address hash. Without, it leaves the thread, and so does any
+ * placeholder above it left with nothing. Returns the placeholder row, or null when gone.
  */
+export async function removeComment(
+  db: Db,
+  row: CommentRow,
+  now: Date,
+): Promise<CommentRow | null> {
+  if ((await countChildren(db, row.id)) > 0) {
+    const patch = {
+      status: 'deleted',
+      body_source: '',
+      body_html: '',
+      author_name: null,
+      author_email: null,
+      author_url: null,
+      ip_hash: null,
+      email_hash: null,
+      edit_token_hash: null,
+      idempotency_key: null,
+      pinned: 0,
+      held_reason: null,
+      deleted_at: now.toISOString(),
+    };
+    await updateCommentRow(db, row.id, patch);
+    return { ...row, ...patch };
+  }
+  await deleteCommentRow(db, row.id);
+  let parentId = row.parent_id;
+  while (parentId !== null) {
+    const parent = await findCommentById(db, parentId);
+    if (
+      parent === undefined ||
+      parent.status !== 'deleted' ||
+      (await countChildren(db, parent.id)) > 0
+    ) {
+      break;
+    }
+    await deleteCommentRow(db, parent.id);
+    parentId = parent.parent_id;
+  }
+  await deleteThreadIfEmpty(db, row.thread_id);
+  return null;
+}
+
+/** Deletion by the author (session or edit token, inside the edit window). */
 export async function deleteComment(
   deps: Deps,
   id: string,
@@ -99,40 +143,10 @@ export async function deleteComment(
 ): Promise<DeleteCommentResponse> {
   return deps.db.transaction().execute(async (trx) => {
     const { row } = await authorize(deps, trx, id, caller);
-    if ((await countChildren(trx, row.id)) > 0) {
-      const patch = {
-        status: 'deleted',
-        body_source: '',
-        body_html: '',
-        author_name: null,
-        author_email: null,
-        author_url: null,
-        ip_hash: null,
-        edit_token_hash: null,
-        idempotency_key: null,
-        pinned: 0,
-        deleted_at: deps.now().toISOString(),
-      };
-      await updateCommentRow(trx, row.id, patch);
-      // Replies nobody else can see (held, spam) keep the row but not a public placeholder.
-      const visible = await countVisibleChildren(trx, row.id);
-      return { comment: visible === 0 ? null : toPublicComment({ ...row, ...patch }, visible) };
-    }
-    await deleteCommentRow(trx, row.id);
-    let parentId = row.parent_id;
-    while (parentId !== null) {
-      const parent = await findCommentById(trx, parentId);
-      if (
-        parent === undefined ||
-        parent.status !== 'deleted' ||
-        (await countChildren(trx, parent.id)) > 0
-      ) {
-        break;
-      }
-      await deleteCommentRow(trx, parent.id);
-      parentId = parent.parent_id;
-    }
-    await deleteThreadIfEmpty(trx, row.thread_id);
-    return { comment: null };
+    const placeholder = await removeComment(trx, row, deps.now());
+    if (placeholder === null) return { comment: null };
+    // Replies nobody else can see (held, spam) keep the row but not a public placeholder.
+    const visible = await countVisibleChildren(trx, row.id);
+    return { comment: visible === 0 ? null : toPublicComment(placeholder, visible) };
   });
 }

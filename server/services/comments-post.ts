@@ -26,7 +26,12 @@ import {
   isId,
   type Caller,
 } from './authorship.js';
+import { assertNotBanned, hashEmail } from './bans.js';
 import { enforceRateLimit } from './clients.js';
+import { checkGuard, spendGuard } from './guard.js';
+import { assertNotDuplicate, ruleHold, type HeldReason } from './spam-rules.js';
+import { findRecentByAuthor, findRecentInThread } from '../store/moderation.js';
+import { findUserById } from '../store/users.js';
 import { toPublicComment } from './comment-view.js';
 import {
   checkBody,
@@ -71,7 +76,15 @@ export interface NewComment {
   author?: { name: string; email?: string | undefined; url?: string | undefined } | undefined;
   threadTitle?: string | undefined;
   threadUrl?: string | undefined;
+  formToken?: string | undefined;
+  proofOfWork?: string | undefined;
+  /** The honeypot: a person leaves it empty. */
+  trap?: string | undefined;
 }
+
+/** How far back a repeat counts as a duplicate: the author's own, anyone's in the thread. */
+const DUPLICATE_WINDOW_MS = 24 * 3_600_000;
+const THREAD_DUPLICATE_WINDOW_MS = 10 * 60_000;
 
 /** A page URL must be on one of the site's origins, like the page itself (else 403). */
 function assertPageOnSite(site: Site, pageUrl: URL | null): void {
@@ -181,6 +194,11 @@ export async function postComment(
     throw invalid(errors);
   }
   assertPageOnSite(site, pageUrl.value);
+  if (input.trap !== undefined && input.trap.trim() !== '') {
+    throw new AppError(422, 'spam_suspected', {
+      detail: 'A field people cannot see was filled in.',
+    });
+  }
   // Idempotency keys are the client's own: scoped by its address hash, so nobody else's
   // key can fetch their comment (which may be held for moderation).
   const scopedKey =
@@ -191,10 +209,53 @@ export async function postComment(
     const replayed = await findReplay(deps, deps.db, site, key.value, scopedKey);
     if (replayed !== undefined) return replayed;
   }
+  const nowDate = deps.now();
+  const userId = session?.user.id ?? null;
+  await assertNotBanned(deps.db, site.id, nowDate, {
+    userId,
+    clientHash: caller.clientHash,
+    emailHash: hashEmail(deps.secret, email.value),
+  });
+  const guardKeys =
+    session === null && caller.trusted !== true ? await checkGuard(deps, site, input) : [];
   await enforceRateLimit(deps, clientBucket('comment', site, caller), site.rateLimit);
+  if (userId !== null) {
+    await enforceRateLimit(deps, `comment-user:${site.id}:${userId}`, site.rateLimit);
+  }
+  await enforceRateLimit(deps, `comment-thread:${site.id}:${key.value}`, site.threadRateLimit);
+  const known = await findThreadByKey(deps.db, site.id, key.value);
+  assertNotDuplicate(
+    body.value,
+    known?.id,
+    await findRecentByAuthor(
+      deps.db,
+      site.id,
+      { userId, clientHash: caller.clientHash },
+      new Date(nowDate.getTime() - DUPLICATE_WINDOW_MS).toISOString(),
+      20,
+    ),
+    known === undefined
+      ? []
+      : await findRecentInThread(
+          deps.db,
+          known.id,
+          new Date(nowDate.getTime() - THREAD_DUPLICATE_WINDOW_MS).toISOString(),
+          50,
+        ),
+  );
 
   const html = deps.renderer.render(body.value);
-  const now = deps.now().toISOString();
+  const now = nowDate.toISOString();
+  const account = userId === null ? undefined : await findUserById(deps.db, userId);
+  const staff = session !== null && session.user.role !== null;
+  const ruleReason = staff
+    ? null
+    : ruleHold(site, {
+        html,
+        texts: [body.value, name.value, email.value, url.value],
+        accountCreatedAt: account?.created_at ?? null,
+        now: nowDate,
+      });
   const insert = (): Promise<CreateCommentResponse> =>
     deps.db.transaction().execute(async (trx) => {
       const thread = await upsertThread(trx, {
@@ -211,6 +272,13 @@ export async function postComment(
         const replayed = await findReplay(deps, trx, site, key.value, scopedKey);
         if (replayed !== undefined) return replayed;
       }
+      await spendGuard(trx, guardKeys);
+      const policy = await initialStatus(trx, site, {
+        session,
+        name: name.value,
+        email: email.value,
+      });
+      const heldReason: HeldReason | null = policy === 'pending' ? 'policy' : ruleReason;
       const parent =
         input.parentId == null ? undefined : await placeReply(trx, thread.id, input.parentId);
       const id = randomUUID();
@@ -221,7 +289,7 @@ export async function postComment(
         parent_id: parent?.id ?? null,
         root_id: parent?.root_id ?? id,
         depth: parent === undefined ? 0 : parent.depth + 1,
-        status: await initialStatus(trx, site, { session, name: name.value, email: email.value }),
+        status: heldReason === null ? 'published' : 'pending',
         body_source: body.value,
         body_html: html,
         render_version: deps.renderer.version,
@@ -238,9 +306,9 @@ export async function postComment(
         created_at: now,
         edited_at: null,
         deleted_at: null,
-        held_reason: null,
+        held_reason: heldReason,
         spam_check: null,
-        email_hash: null,
+        email_hash: hashEmail(deps.secret, email.value),
       };
       await insertComment(trx, row);
       if (session !== null) {
@@ -256,7 +324,27 @@ export async function postComment(
       };
     });
   try {
-    return await insert();
+    const result = await insert();
+    if (site.spamCheck && !staff && result.comment.createdAt === now) {
+      deps.spam.enqueue({
+        commentId: result.comment.id,
+        siteId: site.id,
+        input: {
+          blog: site.origins[0] ?? deps.config.publicUrl,
+          permalink: pageUrl.value?.href ?? null,
+          address: caller.address,
+          userAgent: caller.userAgent,
+          referrer: caller.referrer,
+          type: input.parentId == null ? 'comment' : 'reply',
+          authorName: name.value,
+          authorEmail: email.value,
+          authorUrl: url.value,
+          body: body.value,
+          createdAt: now,
+        },
+      });
+    }
+    return result;
   } catch (error) {
     // Another server process won the race for this idempotency key: answer with its comment.
     if (scopedKey !== null && isUniqueViolation(error)) {

@@ -5,7 +5,13 @@
 import type { CountsResponse, SortOrder, ThreadResponse } from '../contract.js';
 import type { Deps } from '../deps.js';
 import { invalid } from '../errors.js';
-import { countPublishedInThread, findPublicReplies, findTopLevelPage } from '../store/comments.js';
+import {
+  countPublishedInThread,
+  findPublicReplies,
+  findTopLevelPage,
+  type PendingView,
+} from '../store/comments.js';
+import { authenticate } from './sessions.js';
 import { countPublishedByKeys, findThreadByKey } from '../store/threads.js';
 import { loadAuthors } from './authors.js';
 import { buildPublicPage } from './comment-view.js';
@@ -26,11 +32,32 @@ export interface ThreadQuery {
   limit?: string | undefined;
 }
 
+/** Who reads: a signed-in reader also sees their own held comments; staff see all held ones. */
+export interface Viewer {
+  sessionToken: string | undefined;
+  origin: string | undefined;
+}
+
+async function pendingViewOf(
+  deps: Deps,
+  siteId: string,
+  viewer: Viewer | undefined,
+): Promise<PendingView> {
+  if (viewer?.sessionToken === undefined) return null;
+  const session = await authenticate(deps, viewer.sessionToken, viewer.origin, siteId);
+  if (session === null) return null;
+  return session.user.role !== null ? { all: true } : { userId: session.user.id };
+}
+
 function isSort(value: string): value is SortOrder {
   return (SORTS as readonly string[]).includes(value);
 }
 
-export async function readThread(deps: Deps, query: ThreadQuery): Promise<ThreadResponse> {
+export async function readThread(
+  deps: Deps,
+  query: ThreadQuery,
+  viewer?: Viewer,
+): Promise<ThreadResponse> {
   const site = await getSite(deps, query.site);
   const key = checkThreadKey(query.thread);
   const sort = query.sort ?? 'oldest';
@@ -78,12 +105,14 @@ export async function readThread(deps: Deps, query: ThreadQuery): Promise<Thread
       nextCursor: null,
     };
   }
-  const rows = await findTopLevelPage(deps.db, thread.id, sort, limit + 1, position);
+  const pending = await pendingViewOf(deps, site.id, viewer);
+  const rows = await findTopLevelPage(deps.db, thread.id, sort, limit + 1, position, pending);
   const tops = rows.slice(0, limit);
   const last = tops.at(-1);
   const replies = await findPublicReplies(
     deps.db,
     tops.map((r) => r.id),
+    pending,
   );
   return {
     thread: {

@@ -23,8 +23,22 @@ export interface Site {
   origins: string[];
   moderation: ModerationPolicy;
   allowGuests: boolean;
-  /** Comments per minute per client; 0 means no limit. */
+  /** Comments per minute per client and per account; 0 means no limit. */
   rateLimit: number;
+  /** Comments per minute in one thread from everyone together; 0 means no limit. */
+  threadRateLimit: number;
+  /** Hold a comment with more links than this. */
+  maxLinks: number;
+  /** Words and phrases that hold a comment (lower case). */
+  blocklist: string[];
+  /** Hold comments from accounts younger than this many hours; 0 means off. */
+  newAccountHours: number;
+  /** A guest's form must be this old when sent; 0 means off. */
+  minFillSeconds: number;
+  /** Proof-of-work difficulty for guests (the challenge's largest number); 0 means off. */
+  proofOfWork: number;
+  /** Run the server's spam checker on new comments. */
+  spamCheck: boolean;
 }
 
 export interface SiteSettings {
@@ -38,7 +52,19 @@ export interface SiteSettings {
   moderation?: ModerationPolicy;
   allowGuests?: boolean;
   rateLimit?: number;
+  threadRateLimit?: number;
+  maxLinks?: number;
+  blocklist?: string[];
+  newAccountHours?: number;
+  minFillSeconds?: number;
+  proofOfWork?: number;
+  spamCheck?: boolean;
 }
+
+/** New sites: a guest's form must be at least this old, which no person notices. */
+export const DEFAULT_MIN_FILL_SECONDS = 3;
+/** Largest proof-of-work number a site may ask for (about a second of a phone's time). */
+export const MAX_PROOF_OF_WORK = 1_000_000;
 
 export const DEFAULT_RATE_LIMIT = 5;
 
@@ -78,7 +104,27 @@ function rowToSite(row: SiteRow): Site {
     moderation: isPolicy(row.moderation) ? row.moderation : 'all',
     allowGuests: row.allow_guests === 1,
     rateLimit: row.rate_limit,
+    threadRateLimit: row.thread_rate_limit,
+    maxLinks: row.max_links,
+    blocklist: parseList(row.blocklist),
+    newAccountHours: row.new_account_hours,
+    minFillSeconds: row.min_fill_seconds,
+    proofOfWork: row.proof_of_work,
+    spamCheck: row.spam_check === 1,
   };
+}
+
+function parseList(json: string): string[] {
+  const value: unknown = JSON.parse(json);
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}
+
+/** Blocklist entries as stored: trimmed, lower case, one space between words, no repeats. */
+export function normalizeBlocklist(entries: readonly string[]): string[] {
+  const words = entries
+    .map((e) => e.normalize('NFKC').toLowerCase().trim().replace(/\s+/g, ' '))
+    .filter((e) => e !== '');
+  return [...new Set(words)];
 }
 
 /** The site, or a 404 `site_not_found`. */
@@ -126,11 +172,21 @@ function checkSettings(settings: SiteSettings): void {
     ...(settings.moderators ?? []),
     ...(settings.removeRoles ?? []),
   ].forEach(parseAccount);
-  if (
-    settings.rateLimit !== undefined &&
-    (!Number.isInteger(settings.rateLimit) || settings.rateLimit < 0)
-  ) {
-    throw new Error('rate limit must be a whole number of comments per minute, or off');
+  const whole = (value: number | undefined, what: string, max = 1_000_000): void => {
+    if (value !== undefined && (!Number.isInteger(value) || value < 0 || value > max)) {
+      throw new Error(`${what} must be a whole number from 0 to ${max}`);
+    }
+  };
+  whole(settings.rateLimit, 'rate limit (comments per minute, 0 is off)');
+  whole(settings.threadRateLimit, 'thread rate limit (comments per minute, 0 is off)');
+  whole(settings.maxLinks, 'max links', 1000);
+  whole(settings.newAccountHours, 'new-account hours', 24 * 365);
+  whole(settings.minFillSeconds, 'minimum fill time (seconds)', 600);
+  whole(settings.proofOfWork, 'proof-of-work difficulty', MAX_PROOF_OF_WORK);
+  if (settings.blocklist !== undefined) {
+    if (settings.blocklist.length > 1000 || settings.blocklist.some((w) => w.length > 100)) {
+      throw new Error('the blocklist holds at most 1000 entries of at most 100 characters');
+    }
   }
 }
 
@@ -188,13 +244,13 @@ export async function addSite(deps: Deps, id: string, settings: SiteSettings): P
     rate_limit: settings.rateLimit ?? DEFAULT_RATE_LIMIT,
     created_at: now,
     updated_at: now,
-    max_links: 3,
-    blocklist: '[]',
-    new_account_hours: 0,
-    thread_rate_limit: 30,
-    min_fill_seconds: 0,
-    proof_of_work: 0,
-    spam_check: 1,
+    max_links: settings.maxLinks ?? 3,
+    blocklist: JSON.stringify(normalizeBlocklist(settings.blocklist ?? [])),
+    new_account_hours: settings.newAccountHours ?? 0,
+    thread_rate_limit: settings.threadRateLimit ?? 60,
+    min_fill_seconds: settings.minFillSeconds ?? DEFAULT_MIN_FILL_SECONDS,
+    proof_of_work: settings.proofOfWork ?? 0,
+    spam_check: settings.spamCheck === false ? 0 : 1,
   });
   await applyRoles(deps, id, settings);
   return getSite(deps, id);
@@ -209,6 +265,14 @@ export async function updateSite(deps: Deps, id: string, settings: SiteSettings)
   if (settings.moderation !== undefined) patch.moderation = settings.moderation;
   if (settings.allowGuests !== undefined) patch.allow_guests = settings.allowGuests ? 1 : 0;
   if (settings.rateLimit !== undefined) patch.rate_limit = settings.rateLimit;
+  if (settings.threadRateLimit !== undefined) patch.thread_rate_limit = settings.threadRateLimit;
+  if (settings.maxLinks !== undefined) patch.max_links = settings.maxLinks;
+  if (settings.blocklist !== undefined)
+    patch.blocklist = JSON.stringify(normalizeBlocklist(settings.blocklist));
+  if (settings.newAccountHours !== undefined) patch.new_account_hours = settings.newAccountHours;
+  if (settings.minFillSeconds !== undefined) patch.min_fill_seconds = settings.minFillSeconds;
+  if (settings.proofOfWork !== undefined) patch.proof_of_work = settings.proofOfWork;
+  if (settings.spamCheck !== undefined) patch.spam_check = settings.spamCheck ? 1 : 0;
   if (!(await updateSiteRow(deps.db, id, patch))) throw new Error(`no site "${id}"`);
   await applyRoles(deps, id, settings);
   return getSite(deps, id);

@@ -11,6 +11,22 @@ export const PUBLIC_STATUSES = ['published', 'deleted'] as const;
 
 export type CommentSort = 'oldest' | 'newest' | 'top';
 
+/** Held comments a reader may see besides the public ones: all (staff) or their own. */
+export type PendingView = { all: true } | { userId: string } | null;
+
+function visibleTo(
+  eb: ExpressionBuilder<Database, 'comments'>,
+  pending: PendingView,
+): Expression<SqlBool> {
+  const shown = eb('comments.status', 'in', PUBLIC_STATUSES);
+  if (pending === null) return shown;
+  const held = eb('comments.status', '=', 'pending');
+  return eb.or([
+    shown,
+    'all' in pending ? held : eb.and([held, eb('comments.user_id', '=', pending.userId)]),
+  ]);
+}
+
 /** The sort position of a top-level comment; a page cursor is the last one's position. */
 export interface SortPosition {
   pinned: number;
@@ -104,27 +120,32 @@ export function findTopLevelPage(
   sort: CommentSort,
   limit: number,
   cursor: SortPosition | undefined,
+  pending: PendingView = null,
 ): Promise<CommentRow[]> {
   let query = db
     .selectFrom('comments')
     .selectAll()
     .where('thread_id', '=', threadId)
     .where('parent_id', 'is', null)
-    .where('status', 'in', PUBLIC_STATUSES);
+    .where((eb) => visibleTo(eb, pending));
   if (cursor !== undefined) query = query.where((eb) => after(eb, sort, cursor));
   for (const [column, direction] of orders[sort]) query = query.orderBy(column, direction);
   return query.limit(limit).execute();
 }
 
 /** Every public reply under the given top-level comments, oldest first. */
-export function findPublicReplies(db: Db, rootIds: readonly string[]): Promise<CommentRow[]> {
+export function findPublicReplies(
+  db: Db,
+  rootIds: readonly string[],
+  pending: PendingView = null,
+): Promise<CommentRow[]> {
   if (rootIds.length === 0) return Promise.resolve([]);
   return db
     .selectFrom('comments')
     .selectAll()
     .where('root_id', 'in', rootIds)
     .where('parent_id', 'is not', null)
-    .where('status', 'in', PUBLIC_STATUSES)
+    .where((eb) => visibleTo(eb, pending))
     .orderBy('created_at', 'asc')
     .orderBy('id', 'asc')
     .execute();

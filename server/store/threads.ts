@@ -62,3 +62,11 @@ export async function countPublishedByKeys(
     .execute();
   return new Map(rows.map((r) => [r.key, Number(r.n)]));
 }
+
+export async function setThreadLocked(db: Db, threadId: string, locked: boolean): Promise<void> {
+  await db
+    .updateTable('threads')
+    .set({ locked: locked ? 1 : 0 })
+    .where('id', '=', threadId)
+    .execute();
+}

@@ -44,7 +44,14 @@ export async function makeTestApp(
     now: () => new Date(clock),
     widget: options.widget === true ? loadWidget() : undefined,
   });
-  await addSite(deps, 'blog', { origins: [ORIGIN], rateLimit: 0, ...options.site });
+  // No fill-time minimum or thread limit unless a test asks: most tests post quickly, in bulk.
+  await addSite(deps, 'blog', {
+    origins: [ORIGIN],
+    rateLimit: 0,
+    minFillSeconds: 0,
+    threadRateLimit: 0,
+    ...options.site,
+  });
   const app = createApp(deps);
 
   const request = (path: string, init: TestInit = {}): Promise<Response> => {

@@ -12,12 +12,8 @@ export async function up(db: Kysely<any>): Promise<void> {
   const site = db.schema.alterTable('sites');
   await site.addColumn('max_links', 'integer', (c) => c.notNull().defaultTo(3)).execute();
   await site.addColumn('blocklist', 'text', (c) => c.notNull().defaultTo('[]')).execute();
-  await site
-    .addColumn('new_account_hours', 'integer', (c) => c.notNull().defaultTo(0))
-    .execute();
-  await site
-    .addColumn('thread_rate_limit', 'integer', (c) => c.notNull().defaultTo(30))
-    .execute();
+  await site.addColumn('new_account_hours', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+  await site.addColumn('thread_rate_limit', 'integer', (c) => c.notNull().defaultTo(60)).execute();
   await site.addColumn('min_fill_seconds', 'integer', (c) => c.notNull().defaultTo(0)).execute();
   await site.addColumn('proof_of_work', 'integer', (c) => c.notNull().defaultTo(0)).execute();
   await site.addColumn('spam_check', 'integer', (c) => c.notNull().defaultTo(1)).execute();
