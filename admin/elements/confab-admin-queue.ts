@@ -202,8 +202,9 @@ export class ConfabAdminQueue extends LitElement {
   };
 
   #onBanned = (e: AdminBannedEvent) => {
-    this.#say(e.message);
-    void this.load();
+    void this.load().then(() => {
+      this.#say(e.message);
+    });
   };
 
   #say(message: string) {
@@ -221,8 +222,9 @@ export class ConfabAdminQueue extends LitElement {
     this.busy = true;
     try {
       const said = await work(api);
-      this.#say(said);
+      // Announced once the queue shows the result.
       await this.load();
+      this.#say(said);
     } catch (e) {
       this.message = '';
       this.error = errorText(e);

@@ -97,6 +97,9 @@ describe('moderating a first-time guest’s comment from /admin', () => {
     await guest.getByText('Be the first to comment').waitFor();
     await guest.getByRole('textbox', { name: 'Name' }).fill('Newcomer Nia');
     await guest.getByRole('textbox', { name: 'Comment' }).fill(GUEST_TEXT);
+    // As long as a person takes to write it: the site refuses forms sent sooner than
+    // DEFAULT_MIN_FILL_SECONDS (3) after the reader started (the widget would retry).
+    await guest.waitForTimeout(3500);
     await guest.getByRole('button', { name: 'Post Comment' }).click();
     await guest.getByText('Your comment is awaiting moderation.').first().waitFor();
     await guest.getByText(GUEST_TEXT).waitFor();
@@ -129,7 +132,7 @@ describe('moderating a first-time guest’s comment from /admin', () => {
     await row.getByText('Newcomer Nia').waitFor();
     await row.getByRole('button', { name: 'Approve' }).click();
     await admin.getByRole('status').getByText('Approved 1 comment.').waitFor();
-    assert.equal(await row.count(), 0, 'it left the pending queue');
+    await row.waitFor({ state: 'detached' }); // it left the pending queue
   });
 
   it('shows the approved comment to everyone, and counts it', async () => {
@@ -166,6 +169,44 @@ describe('moderating a first-time guest’s comment from /admin', () => {
     await other.reload();
     await other.getByText(GUEST_TEXT).waitFor();
     await other.getByText('Comments are closed.').first().waitFor();
+  });
+
+  it('bans an author and lifts the ban, keeps an audit log, and saves settings', async () => {
+    await admin.getByRole('tab', { name: /^Published/ }).click();
+    const row = admin.locator('confab-admin-comment', { hasText: GUEST_TEXT });
+    await row.getByRole('button', { name: 'Ban author' }).click();
+    const dialog = admin.getByRole('dialog', { name: 'Ban Newcomer Nia' });
+    await dialog.getByRole('textbox', { name: 'Reason' }).fill('Testing bans');
+    await dialog.getByRole('combobox', { name: 'For how long' }).selectOption({ label: '1 day' });
+    await dialog.getByRole('button', { name: 'Ban' }).click();
+    await admin.getByRole('status').getByText('Newcomer Nia is banned until').waitFor();
+    await row.getByText('banned', { exact: true }).waitFor();
+
+    await admin.getByRole('button', { name: 'Bans' }).click();
+    await admin.getByRole('cell', { name: 'Testing bans' }).first().waitFor();
+    const lifts = admin.getByRole('button', { name: /^Lift the ban on Newcomer Nia/ });
+    while ((await lifts.count()) > 0) {
+      await lifts.first().click();
+      await admin.getByRole('status').getByText('Lifted the ban on Newcomer Nia.').waitFor();
+    }
+    await admin.getByText('Nobody is banned.').waitFor();
+
+    await admin.getByRole('button', { name: 'Audit log' }).click();
+    await admin.getByRole('heading', { name: 'Audit log' }).waitFor();
+    await admin.locator('confab-admin-audit li').first().waitFor();
+    assert.ok(
+      (await admin.locator('confab-admin-audit li').count()) >= 4,
+      'approve, pin, lock, ban',
+    );
+
+    await admin.getByRole('button', { name: 'Settings' }).click();
+    const links = admin.getByRole('spinbutton', { name: 'Most links before a comment is held' });
+    await links.fill('7');
+    await admin.getByRole('button', { name: 'Save settings' }).click();
+    await admin.getByRole('status').getByText('Settings saved.').waitFor();
+    await admin.reload();
+    await admin.getByRole('button', { name: 'Settings' }).click();
+    assert.equal(await links.inputValue(), '7');
     assert.deepEqual(errors.flat(), []);
   });
 });
