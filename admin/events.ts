@@ -70,6 +70,13 @@ export class AdminBannedEvent extends Event {
   }
 }
 
+/** Comments changed state (an action, a ban): counts elsewhere may be stale. */
+export class AdminChangedEvent extends Event {
+  constructor() {
+    super('confab-admin-changed', init);
+  }
+}
+
 declare global {
   interface HTMLElementEventMap {
     'confab-admin-signed-in': AdminSignedInEvent;
@@ -78,5 +85,6 @@ declare global {
     'confab-admin-ban-requested': AdminBanRequestedEvent;
     'confab-admin-selected': AdminSelectedEvent;
     'confab-admin-banned': AdminBannedEvent;
+    'confab-admin-changed': AdminChangedEvent;
   }
 }

@@ -119,7 +119,7 @@ export class ConfabAdminBanDialog extends LitElement {
       <form @submit=${this.#submit}>
         <h2 id="title">Ban ${name}</h2>
         <label for="reason">Reason</label>
-        <input id="reason" name="reason" maxlength="500" autofocus />
+        <input id="reason" name="reason" maxlength="500" />
         <label for="expiry">For how long</label>
         <select id="expiry" name="expiry">
           ${EXPIRY.map(([days, label]) => html`<option value=${days}>${label}</option>`)}

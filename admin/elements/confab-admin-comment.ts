@@ -171,6 +171,7 @@ export class ConfabAdminComment extends LitElement {
         ${c.client ? html`<span class="muted">client ${c.client}</span>` : ''}
         <time class="muted" datetime=${c.createdAt}>${when(c.createdAt)}</time>
         <span class="badge">${c.status}</span>
+        ${c.parentId !== null ? html`<span class="badge">reply</span>` : ''}
         ${c.pinned ? html`<span class="badge">pinned</span>` : ''}
         ${c.banned ? html`<span class="badge banned">banned</span>` : ''}
       </div>

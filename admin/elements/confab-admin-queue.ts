@@ -1,12 +1,13 @@
 import { LitElement, css, html, type PropertyValues } from 'lit';
 import type { ModComment, ModerationAction, ModQueueResponse } from '../../server/contract.js';
 import type { ModerationApi } from '../api.js';
-import type {
-  AdminActionRequestedEvent,
-  AdminBanRequestedEvent,
-  AdminBannedEvent,
-  AdminLockRequestedEvent,
-  AdminSelectedEvent,
+import {
+  AdminChangedEvent,
+  type AdminActionRequestedEvent,
+  type AdminBanRequestedEvent,
+  type AdminBannedEvent,
+  type AdminLockRequestedEvent,
+  type AdminSelectedEvent,
 } from '../events.js';
 import { base } from '../styles.js';
 import { errorText, plural } from '../text.js';
@@ -204,6 +205,7 @@ export class ConfabAdminQueue extends LitElement {
   #onBanned = (e: AdminBannedEvent) => {
     void this.load().then(() => {
       this.#say(e.message);
+      this.dispatchEvent(new AdminChangedEvent());
     });
   };
 
@@ -225,6 +227,7 @@ export class ConfabAdminQueue extends LitElement {
       // Announced once the queue shows the result.
       await this.load();
       this.#say(said);
+      this.dispatchEvent(new AdminChangedEvent());
     } catch (e) {
       this.message = '';
       this.error = errorText(e);

@@ -99,11 +99,13 @@ export class ConfabAdmin extends LitElement {
     this.site ||= loadSite();
     this.session ??= loadSession();
     this.addEventListener('confab-admin-signed-in', this.#onSignedIn);
+    this.addEventListener('confab-admin-changed', this.#onChanged);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.removeEventListener('confab-admin-signed-in', this.#onSignedIn);
+    this.removeEventListener('confab-admin-changed', this.#onChanged);
   }
 
   override willUpdate(changed: PropertyValues<this>): void {
@@ -127,6 +129,11 @@ export class ConfabAdmin extends LitElement {
     this.session = e.session;
     // Focus moves from the sign-in buttons, which are gone, to the app's heading.
     void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('h1')?.focus());
+  };
+
+  /** The site menu's pending counts follow the queue. */
+  #onChanged = () => {
+    void this.#loadSites();
   };
 
   /** The sites the account moderates; a session the server no longer takes signs out. */

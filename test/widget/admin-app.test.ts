@@ -226,6 +226,59 @@ describe('<confab-admin>', () => {
     ).to.be.true;
   });
 
+  it('keeps the site menu’s pending count in step with the queue', async () => {
+    sessionStorage.setItem('confab:admin:session', JSON.stringify(admin));
+    localStorage.setItem('confab:admin:site', 'garden');
+    let pending = 1;
+    const held = {
+      id: 'p1',
+      parentId: null,
+      author: null,
+      html: '<p>Held one</p>',
+      createdAt: '2026-03-14T11:00:00.000Z',
+      editedAt: null,
+      status: 'pending',
+      score: 0,
+      myVote: 0,
+      replyCount: 0,
+      pinned: false,
+      thread: { key: '/a/', title: 'A', url: null, locked: false },
+      body: 'Held one',
+      client: null,
+      heldReason: 'policy',
+      spamCheck: null,
+      banned: false,
+    };
+    const { el } = await mount(
+      server({
+        'GET moderation/sites': () =>
+          json({ sites: [{ ...SITES.sites[0]!, pending }, SITES.sites[1]!] }),
+        'GET moderation/comments': () =>
+          json({
+            ...emptyQueue,
+            comments: pending ? [held] : [],
+            counts: { ...emptyQueue.counts, pending },
+          }),
+        'POST moderation/actions': () => {
+          pending = 0;
+          return json({ comments: [{ ...held, status: 'published' }] });
+        },
+      }),
+    );
+    await shows(el, 'Held one');
+    expect(getByRole(el.shadowRoot!, 'combobox', 'Site').selectedOptions[0]?.text).to.include(
+      '1 pending',
+    );
+    getByRole(el.shadowRoot!, 'button', 'Approve').click();
+    await waitUntil(
+      () =>
+        getByRole(el.shadowRoot!, 'combobox', 'Site').selectedOptions[0]?.text.includes(
+          '0 pending',
+        ),
+      'the count in the menu moved',
+    );
+  });
+
   it('says when the account moderates no site', async () => {
     sessionStorage.setItem('confab:admin:session', JSON.stringify(admin));
     const { el } = await mount(server({ 'GET moderation/sites': () => json({ sites: [] }) }));
