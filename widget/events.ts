@@ -7,7 +7,11 @@ import type { ErrorCode, PublicComment } from '../server/contract.js';
 import type { SessionUser } from './api/auth.js';
 import { ApiError } from './api/errors.js';
 
-const init = { bubbles: true, composed: true } as const;
+/** How every Confab event is dispatched. */
+export const init = { bubbles: true, composed: true } as const;
+
+// The events of editing and deleting one's own comment load with that code's chunk.
+export { ConfabCommentDeletedEvent, ConfabCommentEditedEvent } from './events-own.js';
 
 /** A comment was posted (published, or held for moderation: see `comment.status`). */
 export class ConfabCommentPostedEvent extends Event {
@@ -15,26 +19,6 @@ export class ConfabCommentPostedEvent extends Event {
   constructor(comment: PublicComment) {
     super('confab-comment-posted', init);
     this.comment = comment;
-  }
-}
-
-/** The reader edited their own comment. */
-export class ConfabCommentEditedEvent extends Event {
-  readonly comment: PublicComment;
-  constructor(comment: PublicComment) {
-    super('confab-comment-edited', init);
-    this.comment = comment;
-  }
-}
-
-/** The reader deleted their own comment; `placeholder` is what stays, or null. */
-export class ConfabCommentDeletedEvent extends Event {
-  readonly id: string;
-  readonly placeholder: PublicComment | null;
-  constructor(id: string, placeholder: PublicComment | null) {
-    super('confab-comment-deleted', init);
-    this.id = id;
-    this.placeholder = placeholder;
   }
 }
 
@@ -71,32 +55,14 @@ export class ConfabSignedOutEvent extends Event {
   }
 }
 
-/** What a reader asked of a comment with its buttons. */
+/** What a reader asked of a comment with its buttons (`ConfabComment.act`). */
 export type CommentAction = 'reply' | 'edit' | 'delete';
-
-/**
- * A reader pressed Reply, Edit or Delete on a comment. Internal: `<confab-comment>` fires
- * it, and `<confab-thread>`, which owns the network and the open composer, acts on it and
- * stops it there.
- */
-export class ConfabActionRequestedEvent extends Event {
-  readonly action: CommentAction;
-  readonly comment: PublicComment;
-  constructor(action: CommentAction, comment: PublicComment) {
-    super('confab-action-requested', init);
-    this.action = action;
-    this.comment = comment;
-  }
-}
 
 declare global {
   interface HTMLElementEventMap {
     'confab-comment-posted': ConfabCommentPostedEvent;
-    'confab-comment-edited': ConfabCommentEditedEvent;
-    'confab-comment-deleted': ConfabCommentDeletedEvent;
     'confab-error': ConfabErrorEvent;
     'confab-signed-in': ConfabSignedInEvent;
     'confab-signed-out': ConfabSignedOutEvent;
-    'confab-action-requested': ConfabActionRequestedEvent;
   }
 }

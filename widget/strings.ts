@@ -33,13 +33,11 @@ export const strings = {
   cancel: 'Cancel',
   edit: 'Edit',
   delete: 'Delete',
-  confirmDelete: 'Delete this comment?',
   edited: '(edited)',
   deleted: 'This comment was deleted.',
+  pinned: 'Pinned',
   pending: 'Your comment is awaiting moderation.',
   posted: 'Your comment was posted.',
-  saved: 'Your comment was updated.',
-  removed: 'Your comment was deleted.',
   roles: { owner: 'Author', moderator: 'Moderator' },
   name: 'Name',
   email: 'Email',
@@ -53,13 +51,6 @@ export const strings = {
   posting: 'Posting…',
   save: 'Save',
   saving: 'Saving…',
-  /** `<confab-sign-in>`. */
-  logIn: 'Please log in using one of these methods',
-  asGuest: 'Comment as a guest',
-  stay: 'Stay signed in',
-  using: (provider: string) => `You are commenting using your ${provider} account`,
-  logOut: 'Log Out',
-  change: 'Change',
   rateLimited: (s: number) => `You're commenting too fast. Try again in ${s} s.`,
   /** By the problem's `code`; `network` when no answer came. */
   errors: {
@@ -76,6 +67,11 @@ export const strings = {
     origin_not_allowed: 'Comments are not enabled for this page.',
     site_not_found: 'Comments are not enabled for this page.',
     not_found: 'That comment no longer exists.',
+    banned: 'You can no longer comment here.',
+    duplicate_comment: 'You already said that.',
+    spam_suspected: 'Your comment was taken for spam.',
+    // What the spam guard's one retry could not fix (a second challenge_failed is "other").
+    too_fast: 'Please wait a moment, then send again.',
     parent_not_found: 'The comment you are replying to no longer exists.',
     other: 'Something went wrong. Please try again.',
   } satisfies Errors as Errors,
@@ -95,7 +91,8 @@ export function errorText(e: unknown): string {
   if (e instanceof NetworkError) return errors.network;
   if (!(e instanceof ApiError)) return errors.other;
   const wait = e.problem.retryAfter;
+  // A ban's detail says until when.
   return e.code === 'rate_limited'
     ? strings.rateLimited(Math.ceil(wait ?? 60))
-    : (errors[e.code] ?? errors.other);
+    : (e.code === 'banned' && e.problem.detail) || (errors[e.code] ?? errors.other);
 }

@@ -375,6 +375,8 @@ describe('<confab-thread>', () => {
         author: { name: 'Grace', email: 'grace@example.com', url: 'https://grace.example' },
         threadTitle: 'Hello',
         threadUrl: location.href.split('#')[0],
+        // The honeypot, empty (this server has no guard: GET guard is a 404).
+        trap: '',
       });
       expect(posts(fetch)[0]!.headers.get('content-type')).to.equal('application/json');
       expect(event.comment.id).to.equal('new1');

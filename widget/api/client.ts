@@ -6,13 +6,11 @@ import type {
   CountsResponse,
   CreateCommentRequest,
   CreateCommentResponse,
-  DeleteCommentResponse,
   PreviewRequest,
   PreviewResponse,
   Problem,
   SortOrder,
   ThreadResponse,
-  UpdateCommentResponse,
 } from '../../server/contract.js';
 import { ApiError, NetworkError } from './errors.js';
 
@@ -29,7 +27,9 @@ export interface ThreadQuery {
 
 /**
  * Talks to one Confab server. It keeps no state besides its base URL, `fetch` and the
- * reader's session token, so a page may hold several. Every method resolves to a
+ * reader's session token, so a page may hold several. Editing and deleting one's own
+ * comment are in `api/own.ts`, and signing in in `api/auth.ts`, which lazily loaded
+ * chunks use. Every method resolves to a
  * `contract.ts` shape or throws {@link NetworkError} / {@link ApiError}.
  *
  * @example
@@ -43,8 +43,9 @@ export class ApiClient {
 
   /**
    * The signed-in reader's session token, sent as `Authorization: Bearer` with every
-   * request that is not a GET: comment writes and previews. Reads stay anonymous (and
-   * free of CORS preflights).
+   * request: comment writes and previews, and reads too, since a thread shows its staff
+   * the comments awaiting moderation, and an author their own. A guest's reads carry no
+   * header (and need no CORS preflight).
    */
   token?: string | undefined;
 
@@ -53,7 +54,10 @@ export class ApiClient {
     this.#fetchFn = fetchFn;
   }
 
-  /** One page of a thread's comments. */
+  /**
+   * One page of a thread's comments. Signed in, it also has the reader's own comments
+   * awaiting moderation, and for the site's staff everyone's.
+   */
   thread(q: ThreadQuery): Promise<ThreadResponse> {
     const { cursor, ...p } = q;
     return this.send('GET', `api/v1/threads?${new URLSearchParams(cursor ? { ...p, cursor } : p)}`);
@@ -69,29 +73,6 @@ export class ApiClient {
       'api/v1/comments',
       req,
       idempotencyKey && { 'Idempotency-Key': idempotencyKey },
-    );
-  }
-
-  /**
-   * Edits one's own comment: a guest's with the edit token it got when posting, a
-   * signed-in reader's (no `token`) with the session.
-   */
-  update(id: string, token: string | undefined, body: string): Promise<UpdateCommentResponse> {
-    return this.send(
-      'PATCH',
-      'api/v1/comments/' + encodeURIComponent(id),
-      { body },
-      token && { 'Confab-Edit-Token': token },
-    );
-  }
-
-  /** Deletes one's own comment (as `update`); resolves to the placeholder left behind, or null. */
-  remove(id: string, token?: string): Promise<DeleteCommentResponse> {
-    return this.send(
-      'DELETE',
-      'api/v1/comments/' + encodeURIComponent(id),
-      undefined,
-      token && { 'Confab-Edit-Token': token },
     );
   }
 
@@ -115,7 +96,7 @@ export class ApiClient {
   ): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json', ...extra };
     if (body) headers['content-type'] = 'application/json';
-    if (this.token && method !== 'GET') headers.authorization ||= 'Bearer ' + this.token;
+    if (this.token) headers.authorization ||= 'Bearer ' + this.token;
     let res: Response;
     let json: unknown;
     try {

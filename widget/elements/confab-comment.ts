@@ -1,8 +1,8 @@
 import { LitElement, html, nothing } from 'lit';
 import type { PublicComment } from '../../server/contract.js';
-import { ConfabActionRequestedEvent, type CommentAction } from '../events.js';
+import type { CommentAction } from '../events.js';
 import { avatar } from '../render/avatar.js';
-import { safeHtml, safeUrl } from '../render/safe-html.js';
+import { safeFragment, safeUrl } from '../render/safe-html.js';
 import { fullTime, relativeTime } from '../render/time.js';
 import { strings as s } from '../strings.js';
 import { css, shared, tokens } from '../styles/tokens.js';
@@ -39,12 +39,12 @@ const styles = css`
  * composer into it when the reader replies or edits.
  *
  * @summary One comment of a thread.
- * @fires confab-action-requested - The reader pressed Reply, Edit or Delete.
- * @slot - A composer: shown in place of the body while editing, else under the comment.
+ * @slot - A composer: shown in place of the body while editing, else under the comment;
+ *   and for moderators, their tools.
  * @csspart base - The comment's `<article>`.
  * @csspart avatar - The picture, or the initials drawn in its place.
  * @csspart author - The author's name (a link to their website when they gave one).
- * @csspart badge - "Author" or "Moderator".
+ * @csspart badge - "Author" or "Moderator", and "Pinned" on a pinned comment.
  * @csspart body - The rendered comment text.
  * @csspart reply-button - The Reply button.
  * @csspart action-button - The Edit and Delete buttons of one's own comment.
@@ -86,13 +86,26 @@ export class ConfabComment extends LitElement {
   /** A composer in the slot replaces the body. */
   editing = false;
 
+  /**
+   * Called with what the reader pressed (Reply, Edit, Delete): `<confab-thread>`, which
+   * owns the network and the open composer, acts on it. (Not reactive: nothing shows it.)
+   */
+  act?: (action: CommentAction, comment: PublicComment) => void;
+
+  /**
+   * The body's nodes and the HTML they were built from. Re-renders (every 15 s, for the
+   * times) put the same nodes back, so a reader's selection in the text survives; the
+   * nodes are rebuilt only when the HTML changes.
+   */
+  #body: [html?: string, nodes?: Node[]] = [];
+
   /** Focuses the first of this comment's buttons (after a reply or an edit closes). */
   override focus(): void {
     void this.updateComplete.then(() => this.renderRoot.querySelector('button')?.focus());
   }
 
   #act(action: CommentAction, c: PublicComment) {
-    return () => this.dispatchEvent(new ConfabActionRequestedEvent(action, c));
+    return () => this.act?.(action, c);
   }
 
   override render() {
@@ -104,6 +117,7 @@ export class ConfabComment extends LitElement {
     const time = Date.parse(c.createdAt);
     const href = safeUrl(a.url);
     const slot = html`<slot></slot>`;
+    if (this.#body[0] !== c.html) this.#body = [c.html, [...safeFragment(c.html).childNodes]];
     return html`<article part="base">
       <header>
         ${avatar(a)}
@@ -111,6 +125,7 @@ export class ConfabComment extends LitElement {
           >${href ? html`<a href=${href} rel="nofollow ugc noopener noreferrer">${a.name}</a>` : a.name}</span
         >
         ${a.role ? html`<span part="badge">${s.roles[a.role]}</span>` : nothing}
+        ${c.pinned ? html`<span part="badge">${s.pinned}</span>` : nothing}
         <time datetime=${c.createdAt} title=${fullTime(time, this.locale)}
           >${relativeTime(time, this.now || Date.now(), this.locale)}</time
         >
@@ -118,7 +133,7 @@ export class ConfabComment extends LitElement {
         ${this.replyTo ? html`<span class="m">${s.inReplyTo} ${this.replyTo}</span>` : nothing}
       </header>
       ${c.status === 'pending' ? html`<p class="m">${s.pending}</p>` : nothing}
-      ${this.editing ? slot : html`<div part="body" class="body" dir="auto">${safeHtml(c.html)}</div>`}
+      ${this.editing ? slot : html`<div part="body" class="body" dir="auto">${this.#body[1]}</div>`}
       <p class="actions">
         ${
           this.locked || c.status !== 'published'

@@ -1,6 +1,6 @@
 import { LitElement, html, nothing } from 'lit';
 import { ApiError } from '../api/errors.js';
-import { safeHtml } from '../render/safe-html.js';
+import { safeFragment } from '../render/safe-html.js';
 import { loadGuest, saveGuest } from '../state/storage.js';
 import { errorText, strings as s } from '../strings.js';
 import { css, shared, tokens } from '../styles/tokens.js';
@@ -19,6 +19,11 @@ export interface Draft {
    * pages, where `crypto.randomUUID` is missing.
    */
   key?: string | undefined;
+  /**
+   * What the honeypot field (a guest's "homepage", hidden from people) held when the form
+   * was sent: empty unless a bot filled in every field it found.
+   */
+  trap?: string | undefined;
 }
 
 type Field = 'name' | 'email' | 'url' | 'body';
@@ -46,6 +51,10 @@ const styles = css`
     border-radius: var(--r);
     padding: 0 0.75em;
   }
+  .h {
+    position: absolute;
+    left: -1e4px;
+  }
   .row {
     display: flex;
     flex-wrap: wrap;
@@ -58,7 +67,9 @@ const styles = css`
  * preview, and the choice to remember the reader. With `edit` it shows only the
  * comment text, for editing one's own comment; with `signed` (a signed-in reader) no
  * guest fields either. What the reader typed survives every failure; the body clears
- * only after the server took it.
+ * only after the server took it. A guest's form also has a honeypot: a "homepage" field
+ * that people never see or reach (off-screen, out of the tab order, hidden from assistive
+ * tech, no autofill); what is in it goes with the draft as `trap`.
  *
  * The composer never talks to the server itself: `<confab-thread>` hands it `send` and
  * `preview`, and it awaits them to know whether to clear or to show what went wrong.
@@ -168,7 +179,8 @@ export class ConfabComposer extends LitElement {
     // Missing outside secure contexts (plain-http pages), whatever the DOM types say.
     this.#draft.key ??= (crypto as Partial<Crypto>).randomUUID?.();
     try {
-      await this.send({ ...this.#draft });
+      const trap = (e.target as HTMLFormElement & { homepage?: HTMLInputElement }).homepage;
+      await this.send({ ...this.#draft, trap: trap?.value });
       const { name, email, url, save } = this.#draft;
       if (!this.edit && !this.signed) saveGuest(save ? { name, email, url } : undefined);
       this.#draft.body = '';
@@ -263,6 +275,13 @@ export class ConfabComposer extends LitElement {
                 this.#input('email', s.email, 'email', s.emailHint),
                 // Text, not type=url: the server takes a bare "example.com" as https.
                 this.#input('url', s.url, 'text'),
+                html`<input
+                  class="h"
+                  name="homepage"
+                  tabindex="-1"
+                  autocomplete="off"
+                  aria-hidden="true"
+                />`,
               ]
             : nothing
         }
@@ -283,7 +302,7 @@ export class ConfabComposer extends LitElement {
               ${
                 shown === undefined
                   ? nothing
-                  : html`<div part="preview" class="body" dir="auto">${safeHtml(shown)}</div>`
+                  : html`<div part="preview" class="body" dir="auto">${safeFragment(shown)}</div>`
               }`,
           s.bodyHint,
         )}

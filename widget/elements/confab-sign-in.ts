@@ -16,7 +16,8 @@ import { ApiError } from '../api/errors.js';
 import { ConfabErrorEvent, ConfabSignedInEvent, ConfabSignedOutEvent } from '../events.js';
 import { avatar } from '../render/avatar.js';
 import { loadSession, saveSession, sessionKey } from '../state/session.js';
-import { errorText, strings as s } from '../strings.js';
+import { later } from '../strings-later.js';
+import { errorText } from '../strings.js';
 import { css, shared, tokens } from '../styles/tokens.js';
 
 /** What opens the sign-in popup: `window.open`'s signature. */
@@ -394,17 +395,17 @@ export class ConfabSignIn extends LitElement {
         ${avatar({ name: user.name, avatarUrl: url })}
         <div>
           <p part="name" dir="auto">${user.name}</p>
-          <p>${s.using(label)}</p>
+          <p>${later.using(label)}</p>
         </div>
         <p class="row">
-          <button part="button" class="l" @click=${this.#logOut}>${s.logOut}</button>
-          <button part="button" class="l" @click=${this.#logOut}>${s.change}</button>
+          <button part="button" class="l" @click=${this.#logOut}>${later.logOut}</button>
+          <button part="button" class="l" @click=${this.#logOut}>${later.change}</button>
         </p>
       </div>`;
     }
     if (!providers.length) return '';
     return html`<div part="base" class=${this.required ? 'req' : ''}>
-      <p id="p">${s.logIn}</p>
+      <p id="p">${later.logIn}</p>
       <p class="row" role="group" aria-labelledby="p">
         ${providers.map(
           (p) =>
@@ -427,13 +428,13 @@ export class ConfabSignIn extends LitElement {
             this.stay = (e.target as HTMLInputElement).checked;
           }}
         />
-        <label for="stay">${s.stay}</label>
+        <label for="stay">${later.stay}</label>
       </p>
       ${
         this.required
           ? ''
           : html`<p>
-              <button part="button" class="l" @click=${this.#guest}>${s.asGuest}</button>
+              <button part="button" class="l" @click=${this.#guest}>${later.asGuest}</button>
             </p>`
       }
       <p role="alert" part="error">${this.error}</p>

@@ -1,17 +1,16 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import type { PublicComment, SortOrder } from '../../server/contract.js';
+import type { CreateCommentRequest, PublicComment, SortOrder } from '../../server/contract.js';
 import type { SessionUser } from '../api/auth.js';
 import { ApiClient } from '../api/client.js';
-import { ApiError } from '../api/errors.js';
 import {
-  ConfabCommentDeletedEvent,
-  ConfabCommentEditedEvent,
   ConfabCommentPostedEvent,
   ConfabErrorEvent,
-  type ConfabActionRequestedEvent,
+  type CommentAction,
   type ConfabSignedInEvent,
 } from '../events.js';
+import type { Guard } from '../state/guard.js';
 import { ThreadController } from '../state/thread-controller.js';
+import type { OwnHost } from '../state/own.js';
 import { loadGrant, saveGrant } from '../state/storage.js';
 import { errorText, strings as s } from '../strings.js';
 import { shared, tokens } from '../styles/tokens.js';
@@ -41,7 +40,9 @@ const COMPOSER_PARTS = exportParts(
  * It is the only element that talks to the server: it owns the {@link ApiClient} and the
  * thread's state, and acts on what its comments and composers ask for. Once the thread
  * is on screen it loads `<confab-sign-in>` (a chunk of its own), hands it the client, and
- * posts as the reader it reports signed in.
+ * posts as the reader it reports signed in. A guest's first keystroke or focus in a form
+ * loads the spam guard (`state/guard.ts`, a chunk too), through which guests post; the
+ * site's owners and moderators get `<confab-mod-tools>` (a chunk) on every comment.
  *
  * @summary A page's comment thread with its form.
  * @fires confab-comment-posted - The reader posted a comment (published or held).
@@ -108,12 +109,15 @@ export class ConfabThread extends ConfabElement {
   private user?: SessionUser | undefined;
 
   #client?: ApiClient;
+  /** A guest's spam guard, made when they first write. */
+  #guard?: Guard | undefined;
   #timer?: ReturnType<typeof setInterval>;
-  readonly #ctl = new ThreadController(this, () => [
+  private readonly ctl = new ThreadController(this, () => [
     this.#api(),
     this.site,
     this.threadKey(),
     this.sort,
+    this.user,
   ]);
 
   override connectedCallback(): void {
@@ -131,12 +135,14 @@ export class ConfabThread extends ConfabElement {
     // Sign-in is not needed for the first render: its chunk loads once the thread shows
     // (and registers `<confab-sign-in>`); the browser fetches it once, however often this
     // asks. If it cannot load (offline, an old cached bundle), the thread works without it.
-    if (this.#ctl.thread) import('./confab-sign-in.js').catch(() => undefined);
+    if (this.ctl.thread) import('./confab-sign-in.js').catch(() => undefined);
+    // Owners and moderators: their tools, a chunk of their own too.
+    if (this.user?.role) import('./confab-mod-tools.js').catch(() => undefined);
   }
 
   override willUpdate(changed: Map<PropertyKey, unknown>): void {
     if (!this.hasUpdated && !this.site) console.warn('[confab] <confab-thread> needs a site');
-    if (changed.has('server') || changed.has('fetch')) this.#client = undefined;
+    if (changed.has('server') || changed.has('fetch')) this.#client = this.#guard = undefined;
   }
 
   /** The client for the current `server` and `fetch`, made when first needed after a change. */
@@ -149,7 +155,7 @@ export class ConfabThread extends ConfabElement {
   }
 
   /** Awaits a request, telling the page when it fails; the caller shows the error. */
-  async #call<T>(request: (api: ApiClient) => Promise<T>): Promise<T> {
+  private async call<T>(request: (api: ApiClient) => Promise<T>): Promise<T> {
     try {
       return await request(this.#api());
     } catch (e) {
@@ -172,85 +178,66 @@ export class ConfabThread extends ConfabElement {
     return !!grant && !!(grant.token || this.user);
   }
 
+  /**
+   * The guest's spam guard, loaded (a chunk) and started when they first write: it fetches
+   * the site's guard and solves its proof of work while they type. Signed in, none.
+   */
+  #guarded = async () => {
+    const { Guard } = await import('../state/guard.js');
+    return (this.#guard ??= new Guard(this.#api(), this.site)).start();
+  };
+
+  /** The reader starts writing: a guest's guard starts. */
+  #write = () => this.user || this.#guarded();
+
   #preview = async (body: string) =>
-    (await this.#call((api) => api.preview({ site: this.site, body }))).html;
+    (await this.call((api) => api.preview({ site: this.site, body }))).html;
 
   async #post(d: Draft, parentId?: string) {
-    const r = await this.#call((api) =>
-      api.post(
-        {
-          site: this.site,
-          thread: this.threadKey(),
-          parentId,
-          body: d.body,
-          // Signed in, the server knows who is writing.
-          author: this.user
-            ? undefined
-            : { name: d.name, email: d.email || undefined, url: d.url || undefined },
-          threadTitle: this.#titleText(),
-          threadUrl: location.href.split('#')[0],
-        },
-        d.key,
-      ),
+    const req: CreateCommentRequest = {
+      site: this.site,
+      thread: this.threadKey(),
+      parentId,
+      body: d.body,
+      threadTitle: this.#titleText(),
+      threadUrl: location.href.split('#')[0],
+    };
+    // Signed in, the server knows who is writing; a guest posts through the spam guard.
+    const r = await this.call((api) =>
+      this.user
+        ? api.post(req, d.key)
+        : this.#guarded().then((g) =>
+            g.post(
+              {
+                ...req,
+                author: { name: d.name, email: d.email || undefined, url: d.url || undefined },
+                trap: d.trap,
+              },
+              d.key,
+            ),
+          ),
     );
     const c = r.comment;
     // Signed in, there is no edit token: the session edits, within the same window.
     saveGrant(c.id, { token: r.editToken, until: r.editableUntil, body: d.body });
-    this.#ctl.add(c);
+    this.ctl.add(c);
     // A reply's composer closes; a reply being written elsewhere stays open.
     if (parentId) this.open = undefined;
-    this.#announce(c.status === 'pending' ? s.pending : s.posted, parentId && c.id);
+    this.announce(c.status === 'pending' ? s.pending : s.posted, parentId && c.id);
     this.dispatchEvent(new ConfabCommentPostedEvent(c));
   }
 
   /**
-   * A request made with comment `c`'s edit token (none for a comment posted signed in: the
-   * client sends the session). A refusal no retry can fix forgets the grant, which hides
-   * Edit and Delete; a comment the server no longer has leaves the view.
+   * Saves the reader's edit `d` of their comment `c`, or without `d` deletes it, through a
+   * chunk loaded on first use (`state/own.ts`), which uses `call`, `announce`, `ctl`,
+   * `open` and `failed`.
    */
-  async #own<T>(c: PublicComment, request: (api: ApiClient, token?: string) => Promise<T>) {
-    try {
-      return await this.#call((api) => request(api, loadGrant(c.id)?.token));
-    } catch (e) {
-      const code = e instanceof ApiError ? e.code : '';
-      // (not_signed_in is a session that ended, not a lost right: signed in again, it works.)
-      if (/^(forbidden|edit_window_closed|not_found)$/.test(code)) saveGrant(c.id);
-      if (code === 'not_found') {
-        this.#ctl.change(c.id, null);
-        this.failed = errorText(e);
-      }
-      this.requestUpdate();
-      throw e;
-    }
-  }
-
-  async #save(c: PublicComment, d: Draft) {
-    const r = await this.#own(c, (api, token) => api.update(c.id, token, d.body));
-    const grant = loadGrant(c.id);
-    if (grant) saveGrant(c.id, { ...grant, body: d.body });
-    this.#ctl.change(c.id, r.comment);
-    this.open = undefined;
-    this.#announce(s.saved, c.id);
-    this.dispatchEvent(new ConfabCommentEditedEvent(r.comment));
-  }
-
-  async #del(c: PublicComment) {
-    if (!confirm(s.confirmDelete)) return;
-    this.failed = '';
-    try {
-      const r = await this.#own(c, (api, token) => api.remove(c.id, token));
-      saveGrant(c.id);
-      this.#ctl.change(c.id, r.comment);
-      if (this.open?.id === c.id) this.open = undefined;
-      this.#announce(s.removed);
-      this.dispatchEvent(new ConfabCommentDeletedEvent(c.id, r.comment));
-    } catch (e) {
-      this.failed = errorText(e);
-    }
+  async #own(c: PublicComment, d?: Draft) {
+    return (await import('../state/own.js')).edit(this as unknown as OwnHost, c, d);
   }
 
   /** Says `text` politely, and focuses comment `id` if given. */
-  #announce(text: string, id?: string | null | false) {
+  private announce(text: string, id?: string | null | false) {
     // A changed text is what makes a live region speak: say the same thing twice differently.
     this.said = this.said === text ? text + '\u00a0' : text;
     if (id) void this.updateComplete.then(() => this.#commentEl(id)?.focus());
@@ -262,12 +249,10 @@ export class ConfabThread extends ConfabElement {
     );
   }
 
-  #onAction(e: ConfabActionRequestedEvent) {
-    e.stopPropagation();
-    const { action, comment } = e;
-    if (action === 'delete') void this.#del(comment);
+  #onAction = (action: CommentAction, comment: PublicComment) => {
+    if (action === 'delete') this.#own(comment).catch((x: unknown) => (this.failed = errorText(x)));
     else this.open = { id: comment.id, edit: action === 'edit', draft: {} };
-  }
+  };
 
   #close = () => {
     const id = this.open?.id;
@@ -279,6 +264,8 @@ export class ConfabThread extends ConfabElement {
   #composer(c?: PublicComment, open?: ConfabThread['open']) {
     const edit = c && open?.edit;
     return html`<confab-composer
+      @focusin=${this.#write}
+      @input=${this.#write}
       part="composer"
       exportparts=${COMPOSER_PARTS}
       ?edit=${edit}
@@ -286,7 +273,7 @@ export class ConfabThread extends ConfabElement {
       .draft=${open?.draft}
       reply-to=${c?.author?.name ?? nothing}
       .body=${(edit && loadGrant(c.id)?.body) || ''}
-      .send=${(d: Draft) => (edit ? this.#save(c, d) : this.#post(d, c?.id))}
+      .send=${(d: Draft) => (edit ? this.#own(c, d) : this.#post(d, c?.id))}
       .preview=${this.#preview}
       .cancel=${c && this.#close}
     ></confab-composer>`;
@@ -299,7 +286,7 @@ export class ConfabThread extends ConfabElement {
     depth: number,
     replyTo?: string,
   ): TemplateResult[] {
-    const locked = this.#ctl.thread?.locked ?? false;
+    const locked = this.ctl.thread?.locked ?? false;
     return list.flatMap((c) => {
       const replies = kids.get(c.id) ?? [];
       const nest = depth < this.maxDepth;
@@ -315,9 +302,13 @@ export class ConfabThread extends ConfabElement {
           ?own=${this.#mine(c.id)}
           ?locked=${locked}
           ?editing=${open?.edit}
-          @confab-action-requested=${this.#onAction}
-          >${open ? this.#composer(c, open) : nothing}</confab-comment
-        >
+          .act=${this.#onAction}
+          >${open ? this.#composer(c, open) : nothing}<confab-mod-tools
+            .comment=${c}
+            .thread=${this}
+            .user=${this.user}
+          ></confab-mod-tools
+        ></confab-comment>
         ${
           nest && replies.length
             ? html`<ul part="list" role="list">
@@ -332,7 +323,7 @@ export class ConfabThread extends ConfabElement {
   }
 
   #list() {
-    const { comments } = this.#ctl;
+    const { comments } = this.ctl;
     if (!comments.length) return html`<p part="status">${s.empty}</p>`;
     // Group by parent; a reply whose parent is not here (yet) shows at the top level.
     const ids = new Set(comments.map((c) => c.id));
@@ -341,13 +332,15 @@ export class ConfabThread extends ConfabElement {
       const parent = c.parentId && ids.has(c.parentId) ? c.parentId : null;
       kids.set(parent, [...(kids.get(parent) ?? []), c]);
     }
+    // Pinned comments first, in every sort (a comment pinned here moves up at once).
+    const top = (kids.get(null) ?? []).sort((a, b) => +b.pinned - +a.pinned);
     return html`<ul part="list" role="list">
-      ${this.#items(kids.get(null) ?? [], kids, 1)}
+      ${this.#items(top, kids, 1)}
     </ul>`;
   }
 
   #body() {
-    const ctl = this.#ctl;
+    const ctl = this.ctl;
     switch (ctl.status) {
       case 'initial':
       case 'pending':
@@ -377,7 +370,7 @@ export class ConfabThread extends ConfabElement {
    * failed reload must not take away what the reader is typing.
    */
   #form() {
-    const thread = this.#ctl.thread;
+    const thread = this.ctl.thread;
     if (!thread) return nothing;
     return thread.locked
       ? html`<p part="status">${s.locked}</p>`
@@ -396,7 +389,7 @@ export class ConfabThread extends ConfabElement {
     return html`<section part="thread" title="" aria-labelledby="h">
       <header>
         <h2 id="h" part="heading">
-          ${s.heading(this.#ctl.thread?.commentCount, this.#titleText())}
+          ${s.heading(this.ctl.thread?.commentCount, this.#titleText())}
         </h2>
         <select
           part="sort"

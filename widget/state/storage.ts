@@ -1,10 +1,12 @@
 /**
  * @module state/storage
  * What the widget keeps in the reader's own browser (localStorage): the guest identity
- * they chose to remember, the edit grants of their own comments, and (`state/session.ts`)
- * the session of a reader who chose to stay signed in. Storage can be missing or full
+ * they chose to remember, the edit grants of their own comments, their comments held for
+ * moderation, and (`state/session.ts`) the session of a reader who chose to stay signed in. Storage can be missing or full
  * (privacy modes, sandboxed frames), so every access tolerates failure.
  */
+
+import type { PublicComment } from '../../server/contract.js';
 
 /** A guest's remembered identity (`confab:guest`), only if they ticked the box. */
 export interface Guest {
@@ -59,4 +61,19 @@ export function loadGrant(id: string, now = Date.now()): EditGrant | undefined {
 
 export const saveGrant = (id: string, g?: EditGrant) => {
   write('confab:edit:' + id, g);
+};
+
+/**
+ * The reader's comments held for moderation in one thread (`confab:held:<site>:<thread>`),
+ * as the server returned them, so that a reload still shows them "awaiting moderation":
+ * only their author's browser has them. Kept at most a week after they were written.
+ */
+export const loadHeld = (key: string): PublicComment[] =>
+  ((read('confab:held:' + key) ?? []) as PublicComment[]).filter(
+    (c) => Date.now() - Date.parse(c.createdAt) < 6048e5,
+  );
+
+/** Stores a thread's held comments; with none, forgets the key. */
+export const saveHeld = (key: string, held: PublicComment[]) => {
+  write('confab:held:' + key, held.length && held);
 };

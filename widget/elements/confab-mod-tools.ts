@@ -1,0 +1,130 @@
+import { LitElement, html, nothing } from 'lit';
+import type {
+  ModActionRequest,
+  ModActionResponse,
+  ModerationAction,
+  PublicComment,
+} from '../../server/contract.js';
+import type { SessionUser } from '../api/auth.js';
+import { ApiError } from '../api/errors.js';
+import type { OwnHost } from '../state/own.js';
+import { later } from '../strings-later.js';
+import { errorText } from '../strings.js';
+import { css, shared, tokens } from '../styles/tokens.js';
+
+const styles = css`
+  p {
+    display: flex;
+    flex-wrap: wrap;
+    gap: var(--g);
+    margin: 0.5em 0 0;
+  }
+`;
+
+/**
+ * A moderator's buttons on one comment: Approve (a held comment), Delete, Spam, and Pin or
+ * Unpin (a top-level comment), shown when `user` owns or moderates the site.
+ * `<confab-thread>` puts one in every comment, but loads this module (a chunk of its own,
+ * which registers the element) only for such a reader: for anyone else the tag stays an
+ * empty unknown element. Each button sends `POST /api/v1/moderation/actions` with the
+ * reader's session through the thread's client, and
+ * changes the thread in place: an approved comment shows as published, a deleted one or
+ * spam leaves (or leaves its placeholder when it has replies), a pinned one moves to the top.
+ *
+ * @summary Approve, delete, spam and pin buttons for the site's staff.
+ * @fires confab-error - An action failed; `code` says why.
+ * @csspart button - An action's button.
+ * @csspart error - Why the last action failed.
+ */
+export class ConfabModTools extends LitElement {
+  static override styles = [tokens, shared, styles];
+
+  static override properties = {
+    comment: { attribute: false },
+    thread: { attribute: false },
+    user: { attribute: false },
+    busy: { state: true },
+    error: { state: true },
+  };
+
+  /** The comment acted on. */
+  comment?: PublicComment;
+
+  /**
+   * The `<confab-thread>`: its requests carry the moderator's session (and tell the page
+   * when they fail), and its state changes in place after each action.
+   */
+  thread?: Pick<OwnHost, 'call' | 'ctl'> & { site: string };
+
+  /** The signed-in reader: the tools show for a site's owners and moderators only. */
+  user?: SessionUser | undefined;
+
+  private busy = false;
+  private error = '';
+
+  /** The actions that apply to the comment as it is now. */
+  #actions(c: PublicComment): ModerationAction[] {
+    const list: ModerationAction[] = [];
+    if (c.status === 'pending') list.push('approve');
+    list.push('delete', 'spam');
+    if (!c.parentId && c.status === 'published') list.push(c.pinned ? 'unpin' : 'pin');
+    return list;
+  }
+
+  async #act(action: ModerationAction) {
+    const { comment: c, thread } = this;
+    const ask = later.confirm[action];
+    if (!c || !thread || this.busy || (ask && !confirm(ask))) return;
+    const state = thread.ctl;
+    this.busy = true;
+    this.error = '';
+    try {
+      const req: ModActionRequest = { site: thread.site, action, ids: [c.id] };
+      const r = await thread.call((api) =>
+        api.send<ModActionResponse>('POST', 'api/v1/moderation/actions', req),
+      );
+      const m = r.comments.find((x) => x.id === c.id);
+      if (m?.status === 'deleted' || m?.status === 'spam') {
+        // Replies stay: in their thread, a placeholder stands where it was.
+        const replied = state.comments.some((x) => x.parentId === c.id);
+        const placeholder = { ...c, author: null, html: '', status: 'deleted' as const };
+        state.change(c.id, replied ? placeholder : null);
+      } else if (m) {
+        // The public fields only: a moderator's view also has the author's email.
+        state.change(c.id, { ...c, status: m.status, pinned: m.pinned, html: m.html });
+      }
+    } catch (e) {
+      this.error =
+        e instanceof ApiError && e.code === 'invalid_state' ? later.invalidState : errorText(e);
+    }
+    this.busy = false;
+  }
+
+  override render() {
+    const c = this.comment;
+    if (!c || !this.user?.role || c.status === 'deleted') return nothing;
+    return html`<p role="group" aria-label=${later.moderate}>
+        ${this.#actions(c).map(
+          (a) =>
+            html`<button
+              part="button"
+              class="l"
+              ?disabled=${this.busy}
+              @click=${() => void this.#act(a)}
+            >
+              ${later.actions[a]}
+            </button>`,
+        )}
+      </p>
+      <p role="alert" part="error">${this.error}</p>`;
+  }
+}
+
+if (!customElements.get('confab-mod-tools'))
+  customElements.define('confab-mod-tools', ConfabModTools);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'confab-mod-tools': ConfabModTools;
+  }
+}
