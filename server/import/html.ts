@@ -6,106 +6,155 @@
  * what the allowlist dropped. Safety does not rest on this file: the source goes through
  * `services/render.ts` (Markdown with raw HTML off, then its allowlist) like any comment.
  *
- * Steps: sanitize-html reduces the markup to the tags Markdown can say (script, style and
- * their text are dropped; `b` is `strong`, headings and `div` are paragraphs), entities are
- * decoded there exactly once, and the remaining tree is written as Markdown with every
- * character Markdown would read as markup escaped.
+ * Steps: a forgiving reader keeps the tags Markdown can say (script, style and their text
+ * are dropped; `b` is `strong`, headings and `div` are paragraphs) and decodes entities
+ * exactly once; the tree is written as Markdown with every character Markdown would read
+ * as markup escaped.
  */
-import sanitizeHtml from 'sanitize-html';
+import MarkdownIt from 'markdown-it';
 import { isAllowedHref } from '../services/render.js';
 import type { BodyFormat } from './record.js';
 
-type Node = string | { tag: string; attrs: Record<string, string>; children: Node[] };
+type Element = { tag: string; attrs: Record<string, string>; children: Node[] };
+type Node = string | Element;
 
 const INLINE = new Set(['strong', 'em', 'del', 'code', 'a', 'br']);
 
-const paragraph = 'p';
-const reduceOptions: sanitizeHtml.IOptions = {
-  allowedTags: [
-    'p',
-    'br',
-    'hr',
-    'strong',
-    'em',
-    'del',
-    'code',
-    'pre',
-    'blockquote',
-    'ul',
-    'ol',
-    'li',
-    'a',
-  ],
-  allowedAttributes: { a: ['href'], ol: ['start'] },
-  allowedSchemes: ['http', 'https', 'mailto'],
-  allowedSchemesAppliedToAttributes: ['href'],
-  allowProtocolRelative: true,
-  disallowedTagsMode: 'discard',
-  nonTextTags: ['script', 'style', 'textarea', 'option', 'noscript', 'title', 'head', 'template'],
-  transformTags: {
-    b: 'strong',
-    i: 'em',
-    cite: 'em',
-    var: 'em',
-    s: 'del',
-    strike: 'del',
-    tt: 'code',
-    kbd: 'code',
-    samp: 'code',
-    div: paragraph,
-    section: paragraph,
-    article: paragraph,
-    h1: paragraph,
-    h2: paragraph,
-    h3: paragraph,
-    h4: paragraph,
-    h5: paragraph,
-    h6: paragraph,
-    tr: paragraph,
-    dt: paragraph,
-    dd: paragraph,
-    figcaption: paragraph,
-    caption: paragraph,
-  },
+/** Source tags to the few Markdown can say; other tags are dropped and their text kept. */
+const TAGS: Readonly<Record<string, string>> = {
+  p: 'p',
+  br: 'br',
+  hr: 'hr',
+  strong: 'strong',
+  b: 'strong',
+  em: 'em',
+  i: 'em',
+  cite: 'em',
+  var: 'em',
+  del: 'del',
+  s: 'del',
+  strike: 'del',
+  code: 'code',
+  tt: 'code',
+  kbd: 'code',
+  samp: 'code',
+  pre: 'pre',
+  blockquote: 'blockquote',
+  ul: 'ul',
+  ol: 'ol',
+  li: 'li',
+  a: 'a',
+  div: 'p',
+  section: 'p',
+  article: 'p',
+  h1: 'p',
+  h2: 'p',
+  h3: 'p',
+  h4: 'p',
+  h5: 'p',
+  h6: 'p',
+  tr: 'p',
+  dt: 'p',
+  dd: 'p',
+  figcaption: 'p',
+  caption: 'p',
 };
+
+/** Elements whose text is not text (code, styles, form contents): dropped whole. */
+const DROPPED = new Set([
+  'script',
+  'style',
+  'textarea',
+  'option',
+  'noscript',
+  'title',
+  'head',
+  'template',
+  'iframe',
+  'object',
+  'svg',
+  'math',
+]);
 
 // C0/C1 controls other than tab and newline, and bidi overrides (as for new comments).
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const FORBIDDEN = /[\0-\x08\x0B-\x1F\x7F-\x9F\u202A-\u202E\u2066-\u2069]/gu;
 
-const decode = (text: string): string =>
-  text
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&amp;/g, '&');
+const { unescapeAll } = new MarkdownIt().utils;
 
-/** Parses sanitize-html's output, which holds only the tags above, well nested. */
-function toTree(html: string): Node[] {
-  const root: Node[] = [];
-  const stack: { tag: string; children: Node[] }[] = [{ tag: '', children: root }];
-  const pattern = /<(\/?)([a-z0-9]+)((?:\s+[a-z-]+="[^"]*")*)\s*\/?>|([^<]+)/g;
-  for (const match of html.matchAll(pattern)) {
-    const top = stack.at(-1);
-    if (top === undefined) break;
-    const [, closing, tag, attrText, text] = match;
-    if (text !== undefined) {
-      top.children.push(decode(text));
-    } else if (closing === '/') {
-      const at = stack.findLastIndex((f) => f.tag === tag);
-      if (at > 0) stack.length = at;
-    } else if (tag !== undefined) {
-      const attrs: Record<string, string> = {};
-      for (const a of (attrText ?? '').matchAll(/([a-z-]+)="([^"]*)"/g)) {
-        if (a[1] !== undefined) attrs[a[1]] = decode(a[2] ?? '');
-      }
-      const node = { tag, attrs, children: [] as Node[] };
-      top.children.push(node);
-      if (tag !== 'br' && tag !== 'hr') stack.push(node);
-    }
+/** HTML entities decoded, exactly once (markdown-it's full HTML5 table). */
+function decode(text: string): string {
+  if (!text.includes('&')) return text;
+  // unescapeAll also reads backslash escapes: double every backslash so they survive.
+  return unescapeAll(text.replace(/\\/g, '\\\\'));
+}
+
+function attributesOf(text: string): Record<string, string> {
+  const attrs: Record<string, string> = {};
+  for (const m of text.matchAll(
+    /([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?/g,
+  )) {
+    const name = m[1]?.toLowerCase();
+    if (name !== undefined) attrs[name] = decode(m[2] ?? m[3] ?? m[4] ?? '');
   }
-  return root;
+  return attrs;
+}
+
+/**
+ * A forgiving HTML reader, enough to turn markup into Markdown: the renderer's allowlist
+ * is the safety wall, not this. Unknown tags vanish with their text kept; `p` and `li`
+ * close themselves like HTML's; stray closing tags are ignored.
+ */
+function toTree(html: string): Node[] {
+  const root: Element = { tag: '', attrs: {}, children: [] };
+  const stack: Element[] = [root];
+  const top = (): Element => stack[stack.length - 1] ?? root;
+  const closeTo = (tag: string, stopAt: readonly string[]): void => {
+    for (let i = stack.length - 1; i > 0; i -= 1) {
+      const open = stack[i]?.tag ?? '';
+      if (stopAt.includes(open)) return;
+      if (open === tag) {
+        stack.length = i;
+        return;
+      }
+    }
+  };
+  const token =
+    /<!--[\s\S]*?(?:-->|$)|<(\/?)([a-zA-Z][a-zA-Z0-9-]*)((?:[^>"']|"[^"]*"|'[^']*')*)>|[^<]+|</g;
+  let m: RegExpExecArray | null;
+  while ((m = token.exec(html)) !== null) {
+    const [whole, closing, rawTag, attrText] = m;
+    if (rawTag === undefined) {
+      if (!whole.startsWith('<!--')) top().children.push(decode(whole));
+      continue;
+    }
+    const name = rawTag.toLowerCase();
+    if (DROPPED.has(name)) {
+      if (closing !== '/' && !attrText?.trim().endsWith('/')) {
+        const end = new RegExp(`</${name}\\s*>`, 'ig');
+        end.lastIndex = token.lastIndex;
+        const found = end.exec(html);
+        token.lastIndex = found === null ? html.length : end.lastIndex;
+      }
+      continue;
+    }
+    const tag = TAGS[name];
+    if (tag === undefined) continue;
+    if (closing === '/') {
+      closeTo(tag, tag === 'li' ? ['ul', 'ol'] : []);
+      continue;
+    }
+    if (tag === 'li') closeTo('li', ['ul', 'ol']);
+    if (tag === 'p') closeTo('p', ['blockquote', 'li', 'ul', 'ol']);
+    const element: Element = {
+      tag,
+      attrs: tag === 'a' || tag === 'ol' ? attributesOf(attrText ?? '') : {},
+      children: [],
+    };
+    top().children.push(element);
+    if (tag !== 'br' && tag !== 'hr') stack.push(element);
+  }
+  return root.children;
 }
 
 /** Markdown would read these as markup anywhere in a line. */
@@ -279,13 +328,12 @@ export function toMarkdownSource(body: string, format: BodyFormat): string {
   const writer = new Writer(keepNewlines);
   // Plain text (or markup-free HTML) needs no parsing: it is one text node.
   if (format === 'text' || !/[<&]/.test(clean)) return writer.blocks([clean]);
-  return writer.blocks(toTree(sanitizeHtml(clean, reduceOptions)));
+  return writer.blocks(toTree(clean));
 }
 
 /** Names and titles: HTML entities decoded once, tags dropped, for binding as text. */
 export function plainText(value: string | null): string | null {
   if (value === null) return null;
   if (!/[<&]/.test(value)) return value;
-  const text = decode(sanitizeHtml(value, { allowedTags: [], allowedAttributes: {} }));
-  return text;
+  return toTree(value).map(textOf).join('');
 }

@@ -61,12 +61,13 @@ export async function* parseWordpress(
   let inMeta = 0;
   let items = 0;
 
-  const flushItem = (fields: Fields, emit: (record: ImportRecord) => void): void => {
-    items += 1;
-    if (comments.length === 0) return;
+  let threadRef: string | null = null;
+  /** Emits the item's thread once; comments go out as they end from then on. */
+  const startThread = (fields: Fields, emit: (record: ImportRecord) => void): string => {
+    if (threadRef !== null) return threadRef;
     const postId = opt(fields.post_id);
     const link = opt(fields.link);
-    const ref = `post:${postId ?? link ?? String(items)}`;
+    const ref = `post:${postId ?? link ?? `item-${items}`}`;
     emit({
       type: 'thread',
       ref,
@@ -75,6 +76,12 @@ export async function* parseWordpress(
       fallbackKey: postId === null ? undefined : `/?p=${postId}`,
       locked: opt(fields.comment_status) === 'closed',
     });
+    threadRef = ref;
+    return ref;
+  };
+  const flushComments = (fields: Fields, emit: (record: ImportRecord) => void): void => {
+    if (comments.length === 0) return;
+    const ref = startThread(fields, emit);
     const postDate = sqlDateAsUtc(fields.post_date_gmt);
     for (const c of comments) {
       const id = opt(c.comment_id);
@@ -121,6 +128,8 @@ export async function* parseWordpress(
         if (name === 'item') {
           item = {};
           comments = [];
+          threadRef = null;
+          items += 1;
         } else if (name === 'comment' && item !== null) {
           comment = {};
         } else if (name === 'commentmeta' || name === 'postmeta') {
@@ -132,13 +141,15 @@ export async function* parseWordpress(
           inMeta -= 1;
         } else if (inMeta > 0) {
           return;
-        } else if (name === 'comment' && comment !== null) {
+        } else if (name === 'comment' && comment !== null && item !== null) {
           comments.push(comment);
           comment = null;
+          // WXR writes the post's link and id before its comments: no need to hold them.
+          if (item.link !== undefined || item.post_id !== undefined) flushComments(item, emit);
         } else if (comment !== null) {
           comment[name] = text;
         } else if (name === 'item' && item !== null) {
-          flushItem(item, emit);
+          flushComments(item, emit);
           item = null;
         } else if (item !== null) {
           item[name] = text;

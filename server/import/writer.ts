@@ -36,6 +36,7 @@ import { findSiteById } from '../store/sites.js';
 import { findThreadByKey, upsertThread } from '../store/threads.js';
 import { plainText, toMarkdownSource } from './html.js';
 import type {
+  BodyFormat,
   ImportComment,
   ImportFormat,
   ImportRecord,
@@ -97,7 +98,7 @@ interface Node {
   fixed: boolean;
 }
 
-const BATCH = 400;
+const BATCH = 100;
 
 function emptySummary(options: ImportOptions): ImportSummary {
   return {
@@ -139,8 +140,7 @@ function cleanTitle(raw: string | null): string | null {
 }
 
 /** An address as new comments see it: IPv4-mapped IPv6 unwrapped, anything else refused. */
-function hashAddress(secret: string, raw: string | null): string | null {
-  if (raw === null) return null;
+function hashAddress(secret: string, raw: string): string | null {
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(raw.trim());
   const address = mapped?.[1] ?? raw.trim();
   if (isIP(address) === 0 || address === '0.0.0.0' || address === '::') return null;
@@ -175,9 +175,12 @@ class ImportRun {
   private readonly nodes = new Map<string, Node>();
   private readonly existingNodes = new Map<string, Node>();
   private readonly users = new Map<string, string>();
+  /** Address hashes by address (readers come back); bounded. */
+  private readonly addressHashes = new Map<string, string | null>();
   private existing = new Map<string, string>();
   private siteKnown = false;
   private comments: NewCommentRow[] = [];
+  private bodies: { body: string; format: BodyFormat | 'source' }[] = [];
   private sources: ImportSourceInsert[] = [];
   private seen = 0;
   private readonly now: string;
@@ -311,15 +314,11 @@ class ImportRun {
 
     const deleted = record.status === 'deleted';
     const userId = extras?.user == null ? null : await this.userFor(extras.user);
-    let bodySource = '';
-    let bodyHtml = '';
-    if (extras !== undefined) {
-      // A Confab export: the source is kept; the HTML is made again here, never trusted.
-      bodySource = extras.bodySource;
-    } else if (!deleted) {
-      bodySource = toMarkdownSource(record.body, record.bodyFormat);
-    }
-    if (bodySource !== '') bodyHtml = this.deps.renderer.render(bodySource);
+    // A Confab export keeps its source; its HTML is made again, never trusted. A deleted
+    // comment is a placeholder without text.
+    if (extras !== undefined) this.bodies.push({ body: extras.bodySource, format: 'source' });
+    else if (deleted) this.bodies.push({ body: '', format: 'source' });
+    else this.bodies.push({ body: record.body, format: record.bodyFormat });
     const email = checkEmail(record.authorEmail ?? undefined);
     const website = checkWebsite(record.authorUrl ?? undefined);
     this.comments.push({
@@ -329,8 +328,8 @@ class ImportRun {
       root_id: node.written.rootId,
       depth: node.written.depth,
       status: record.status,
-      body_source: bodySource,
-      body_html: bodyHtml,
+      body_source: '',
+      body_html: '',
       render_version: this.deps.renderer.version,
       author_name:
         extras !== undefined ? record.authorName : deleted ? null : cleanName(record.authorName),
@@ -339,12 +338,7 @@ class ImportRun {
       author_url:
         extras !== undefined ? record.authorUrl : deleted || !website.ok ? null : website.value,
       user_id: userId,
-      ip_hash:
-        extras !== undefined
-          ? extras.ipHash
-          : deleted
-            ? null
-            : hashAddress(this.deps.secret, record.ip),
+      ip_hash: extras !== undefined ? extras.ipHash : deleted ? null : this.addressHash(record.ip),
       edit_token_hash: null,
       idempotency_key: null,
       score: extras?.score ?? 0,
@@ -366,6 +360,16 @@ class ImportRun {
     });
     if (record.kind !== 'comment') summary.pingbacks += 1;
     if (this.comments.length >= BATCH) await this.flush();
+  }
+
+  private addressHash(raw: string | null): string | null {
+    if (raw === null) return null;
+    const known = this.addressHashes.get(raw);
+    if (known !== undefined) return known;
+    const hash = hashAddress(this.deps.secret, raw);
+    if (this.addressHashes.size >= 10_000) this.addressHashes.clear();
+    this.addressHashes.set(raw, hash);
+    return hash;
   }
 
   /** A parent by source id: from this file, or imported from this format before. */
@@ -438,11 +442,22 @@ class ImportRun {
     return id;
   }
 
+  /** Renders the batch's bodies (the server's renderer, as for new comments) and writes it. */
   private async flush(): Promise<void> {
+    const { renderer } = this.deps;
+    this.comments.forEach((row, i) => {
+      const body = this.bodies[i];
+      if (body === undefined) return;
+      const source =
+        body.format === 'source' ? body.body : toMarkdownSource(body.body, body.format);
+      row.body_source = source;
+      row.body_html = source === '' ? '' : renderer.render(source);
+    });
     await insertCommentRows(this.db, this.comments);
     await insertImportSources(this.db, this.sources);
     this.comments = [];
     this.sources = [];
+    this.bodies = [];
   }
 
   /**

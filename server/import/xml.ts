@@ -21,6 +21,14 @@ export interface XmlHandler<T> {
 
 const localName = (name: string): string => name.slice(name.indexOf(':') + 1);
 
+/**
+ * A copy that owns its characters. saxes hands out slices of the chunk it is reading, and
+ * V8 keeps a whole 256 KB chunk alive for as long as any slice of it lives: ids kept for
+ * threading would otherwise pin the entire file in memory.
+ */
+const own = (text: string): string =>
+  text.length < 13 ? text : Buffer.from(text, 'utf8').toString('utf8');
+
 interface Frame {
   text: string;
   hasChildren: boolean;
@@ -58,7 +66,7 @@ export async function* walkXml<T>(
     stack.push({ text: '', hasChildren: false });
     const attributes: Record<string, string> = {};
     for (const [key, value] of Object.entries(tag.attributes) as [string, unknown][]) {
-      if (typeof value === 'string') attributes[localName(key)] = value;
+      if (typeof value === 'string') attributes[localName(key)] = own(value);
     }
     handler.open(name, attributes, emit);
   });
@@ -70,7 +78,7 @@ export async function* walkXml<T>(
   parser.on('cdata', addText);
   parser.on('closetag', (tag) => {
     const frame = stack.pop();
-    handler.close(localName(tag.name), frame?.text ?? '', emit);
+    handler.close(localName(tag.name), own(frame?.text ?? ''), emit);
   });
 
   // Chunks may split a UTF-8 sequence: decode across them.
