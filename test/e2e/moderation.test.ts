@@ -39,6 +39,8 @@ describe('moderating a first-time guest’s comment from /admin', () => {
   let browser: Browser;
   const contexts: BrowserContext[] = [];
   const errors: string[][] = [];
+  /** Every URL the blog's pages asked for. */
+  const blogRequests: string[] = [];
 
   before(async () => {
     const port = await freePort();
@@ -77,6 +79,7 @@ describe('moderating a first-time guest’s comment from /admin', () => {
     );
     const page = await context.newPage();
     errors.push(watchErrors(page));
+    page.on('request', (request) => blogRequests.push(request.url()));
     await page.goto(`${server.url}${path}`);
     return page;
   }
@@ -208,5 +211,10 @@ describe('moderating a first-time guest’s comment from /admin', () => {
     await admin.getByRole('button', { name: 'Settings' }).click();
     assert.equal(await links.inputValue(), '7');
     assert.deepEqual(errors.flat(), []);
+    assert.deepEqual(
+      blogRequests.filter((url) => url.includes('/admin')),
+      [],
+      'blog pages never load the admin app',
+    );
   });
 });
