@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.js';
 import { buildRuntime } from './bootstrap.js';
+import { runBackup, runRestore, runUserData } from './cli-backup.js';
 import { ConfigError, loadConfig, pick, type Flags } from './config.js';
 import { seedDemo } from './demo/seed.js';
 import {
@@ -21,6 +22,7 @@ import {
   type SiteSettings,
 } from './services/sites.js';
 import { pruneRateLimits } from './services/clients.js';
+import { createBackupScheduler } from './services/backup.js';
 import { findAllUsers } from './store/users.js';
 import { DataUsageError, IMPORT_USAGE, runExport, runImport } from './cli-data.js';
 
@@ -29,7 +31,10 @@ const USAGE = `Usage: confab <command> [options]
 Commands:
   serve   [--port 8080] [--host 0.0.0.0] [--db ./data/confab.sqlite] [--public-url URL]
           [--trust-proxy ADDR[,ADDR]] [--edit-window SECONDS] [--demo]
+          [--backup-dir DIR [--backup-every 24h] [--backup-keep 7]]
   migrate [--db ...]
+  backup  <file> [--db ...] [--force]     (online; safe while the server runs)
+  restore <backup> [--db ...] [--force]   (stop the server first)
   site add <id> --origin <url> [--origin <url> ...] [--name NAME]
           [--moderation none|first-time|guests|all] [--no-guests]
           [--rate-limit <comments per minute per client>|off] [--db ...]
@@ -39,6 +44,8 @@ Commands:
   site list [--json] [--db ...]
   user list [--db ...]     (who has signed in, as provider:id for --owner)
 ${IMPORT_USAGE}
+  user export <provider:id> [--site <id>] [--db ...]   (their data as JSON)
+  user erase <provider:id> [--site <id>] [--db ...]    (every site without --site)
 
 Every option has an environment twin: --public-url is CONFAB_PUBLIC_URL, and so on.`;
 
@@ -51,6 +58,9 @@ const serverOptions = {
   'edit-window': { type: 'string' },
   'max-body': { type: 'string' },
   demo: { type: 'boolean' },
+  'backup-dir': { type: 'string' },
+  'backup-every': { type: 'string' },
+  'backup-keep': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -139,9 +149,22 @@ async function runServe(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
   });
   const prune = setInterval(() => void pruneRateLimits(deps).catch(() => undefined), 10 * 60_000);
   prune.unref();
+  const backups =
+    config.backupDir === undefined
+      ? undefined
+      : createBackupScheduler({
+          database,
+          dir: config.backupDir,
+          everyMs: config.backupEveryMs,
+          keep: config.backupKeep,
+          logger: deps.logger,
+          now: deps.now,
+        });
+  backups?.start();
   const stop = (): void => {
     clearInterval(prune);
-    server.close(() => void database.close().then(() => process.exit(0)));
+    const stopped = backups?.stop() ?? Promise.resolve();
+    server.close(() => void stopped.then(() => database.close()).then(() => process.exit(0)));
     setTimeout(() => process.exit(0), 3000).unref();
   };
   process.once('SIGINT', stop);
@@ -157,13 +180,17 @@ async function runMigrate(args: string[], env: NodeJS.ProcessEnv): Promise<void>
 }
 
 async function runUser(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
+  if (args[0] === 'export' || args[0] === 'erase') {
+    await runUserData(args, env);
+    return;
+  }
   const { values, positionals } = parseArgs({
     args,
     options: { db: { type: 'string' } },
     allowPositionals: true,
     strict: true,
   });
-  if (positionals[0] !== 'list') throw new UsageError('user list');
+  if (positionals[0] !== 'list') throw new UsageError('user list|export|erase');
   const { deps, database } = await buildRuntime(loadConfig(env, values), { widget: undefined });
   try {
     const users = await findAllUsers(deps.db);
@@ -221,6 +248,12 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
         return 0;
       case 'migrate':
         await runMigrate(rest, env);
+        return 0;
+      case 'backup':
+        await runBackup(rest, env);
+        return 0;
+      case 'restore':
+        await runRestore(rest, env);
         return 0;
       case 'site':
         await runSite(rest, env);

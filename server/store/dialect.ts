@@ -5,7 +5,7 @@
  * comment survived a power cut) and `BEGIN IMMEDIATE` transactions: a deferred
  * transaction that reads and then writes can hit SQLITE_BUSY despite the timeout.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import {
@@ -25,7 +25,96 @@ export interface OpenedDatabase {
   dialect: 'sqlite';
   /** What the database is, for logs: a file path (never a password). */
   description: string;
+  /**
+   * An online copy into `file` through SQLite's backup API while writes go on (never a file
+   * copy), left as one self-contained file (rollback journal, no `-wal`).
+   */
+  backup(file: string): Promise<void>;
   close(): Promise<void>;
+}
+
+/** What `inspectDatabaseFile` finds: `PRAGMA integrity_check` lines and applied migrations. */
+export interface DatabaseFileReport {
+  integrity: string[];
+  /** Names from Kysely's migration table, or undefined when it has none (not Confab's). */
+  migrations: string[] | undefined;
+}
+
+/** Checks a database file (a backup) without writing to it. Throws if it is not SQLite. */
+export function inspectDatabaseFile(file: string): DatabaseFileReport {
+  const sqlite = new SQLite(file, { readonly: true, fileMustExist: true });
+  try {
+    const integrity = sqlite.pragma('integrity_check', { simple: false }) as {
+      integrity_check: string;
+    }[];
+    const table = sqlite
+      .prepare("select name from sqlite_master where type = 'table' and name = 'kysely_migration'")
+      .get();
+    const migrations =
+      table === undefined
+        ? undefined
+        : (sqlite
+            .prepare('select name from kysely_migration order by name')
+            .pluck()
+            .all() as string[]);
+    return { integrity: integrity.map((r) => r.integrity_check), migrations };
+  } finally {
+    sqlite.close();
+  }
+}
+
+/**
+ * Is another connection (a running server, another process) holding `file` open? Tries for
+ * an exclusive lock without waiting; a file that does not exist is not in use.
+ */
+export function isDatabaseInUse(file: string): boolean {
+  if (!existsSync(file)) return false;
+  const sqlite = new SQLite(file, { fileMustExist: true });
+  try {
+    sqlite.pragma('busy_timeout = 0');
+    sqlite.pragma('locking_mode = EXCLUSIVE');
+    sqlite.exec('begin exclusive');
+    sqlite.exec('commit');
+    return false;
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 'SQLITE_BUSY') return true;
+    throw error;
+  } finally {
+    sqlite.close();
+  }
+}
+
+/** Writes the database in `source` (a backup) over `target` through SQLite's backup API. */
+export async function copyDatabaseFile(source: string, target: string): Promise<void> {
+  const sqlite = new SQLite(source, { readonly: true, fileMustExist: true });
+  try {
+    await sqlite.backup(target);
+  } finally {
+    sqlite.close();
+  }
+}
+
+/**
+ * Copies an open database into `file` and makes the copy a single rollback-journal file.
+ * The copy goes 100 pages per turn of the event loop, so a server keeps answering; writes on
+ * this connection are folded in as it goes. A write by another process restarts it, so after
+ * a restart the rest is copied in one step (one read transaction), which always finishes.
+ */
+async function backupInto(sqlite: SQLite.Database, file: string): Promise<void> {
+  let last = Infinity;
+  await sqlite.backup(file, {
+    progress: ({ remainingPages }) => {
+      const restarted = remainingPages >= last;
+      last = remainingPages;
+      return restarted ? Math.max(remainingPages, 100) : 100;
+    },
+  });
+  const copy = new SQLite(file, { fileMustExist: true });
+  try {
+    copy.pragma('journal_mode = DELETE');
+  } finally {
+    copy.close();
+  }
 }
 
 class ImmediateSqliteDriver extends SqliteDriver {
@@ -69,6 +158,7 @@ export function openDatabase(location: string): OpenedDatabase {
     db,
     dialect: 'sqlite',
     description: location,
+    backup: (file) => backupInto(sqlite, file),
     close: () => db.destroy(),
   };
 }
