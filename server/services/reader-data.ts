@@ -15,12 +15,7 @@
  * - Moderators' audit-log entries keep the account id they were made under (no name).
  */
 import type { Deps } from '../deps.js';
-import {
-  countChildren,
-  deleteCommentRow,
-  findCommentById,
-  updateCommentRow,
-} from '../store/comments.js';
+import { findCommentById, updateCommentRow } from '../store/comments.js';
 import type { Db } from '../store/dialect.js';
 import {
   blankUserRow,
@@ -35,8 +30,8 @@ import {
   revokeSessionsByUser,
 } from '../store/reader-data.js';
 import type { CommentRow } from '../store/schema.js';
-import { deleteThreadIfEmpty } from '../store/threads.js';
 import { findUserById } from '../store/users.js';
+import { removeComment } from './comments-edit.js';
 import { parseAccount } from './sites.js';
 
 /** The export's format name and version: a reader's tools may rely on them. */
@@ -169,43 +164,12 @@ export async function exportReaderData(
   };
 }
 
-/** Erases one comment as its author's delete would, and also unlinks it from the account. */
+/** Erases one comment as its author's delete does, and unlinks a placeholder from the account. */
 async function eraseComment(trx: Db, row: CommentRow, at: string): Promise<'removed' | 'kept'> {
-  if ((await countChildren(trx, row.id)) > 0) {
-    await updateCommentRow(trx, row.id, {
-      status: 'deleted',
-      body_source: '',
-      body_html: '',
-      author_name: null,
-      author_email: null,
-      author_url: null,
-      user_id: null,
-      ip_hash: null,
-      edit_token_hash: null,
-      idempotency_key: null,
-      email_hash: null,
-      pinned: 0,
-      held_reason: null,
-      deleted_at: row.deleted_at ?? at,
-    });
-    return 'kept';
-  }
-  await deleteCommentRow(trx, row.id);
-  let parentId = row.parent_id;
-  while (parentId !== null) {
-    const parent = await findCommentById(trx, parentId);
-    if (
-      parent === undefined ||
-      parent.status !== 'deleted' ||
-      (await countChildren(trx, parent.id)) > 0
-    ) {
-      break;
-    }
-    await deleteCommentRow(trx, parent.id);
-    parentId = parent.parent_id;
-  }
-  await deleteThreadIfEmpty(trx, row.thread_id);
-  return 'removed';
+  const placeholder = await removeComment(trx, row, new Date(at));
+  if (placeholder === null) return 'removed';
+  await updateCommentRow(trx, row.id, { user_id: null, deleted_at: row.deleted_at ?? at });
+  return 'kept';
 }
 
 /**
