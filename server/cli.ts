@@ -25,6 +25,15 @@ import { pruneRateLimits } from './services/clients.js';
 import { createBackupScheduler } from './services/backup.js';
 import { findAllUsers } from './store/users.js';
 import { DataUsageError, IMPORT_USAGE, runExport, runImport } from './cli-data.js';
+import {
+  describeModeration,
+  MODERATION_USAGE,
+  ModerationUsageError,
+  parseModerationFlags,
+  runUserBan,
+  SITE_MODERATION_USAGE,
+  siteModerationOptions,
+} from './cli-moderation.js';
 
 const USAGE = `Usage: confab <command> [options]
 
@@ -39,6 +48,7 @@ Commands:
           [--moderation none|first-time|guests|all] [--no-guests]
           [--rate-limit <comments per minute per client>|off] [--db ...]
           [--owner provider:id ...] [--moderator provider:id ...]
+${SITE_MODERATION_USAGE}
   site update <id> [same options as add; --guests re-allows guests;
           --remove-role provider:id takes a role away]
   site list [--json] [--db ...]
@@ -46,6 +56,7 @@ Commands:
 ${IMPORT_USAGE}
   user export <provider:id> [--site <id>] [--db ...]   (their data as JSON)
   user erase <provider:id> [--site <id>] [--db ...]    (every site without --site)
+${MODERATION_USAGE}
 
 Every option has an environment twin: --public-url is CONFAB_PUBLIC_URL, and so on.`;
 
@@ -65,6 +76,7 @@ const serverOptions = {
 } as const;
 
 const siteOptions = {
+  ...siteModerationOptions,
   db: { type: 'string' },
   origin: { type: 'string', multiple: true },
   name: { type: 'string' },
@@ -81,7 +93,7 @@ const siteOptions = {
 class UsageError extends Error {}
 
 function parseSiteSettings(flags: Flags, env: NodeJS.ProcessEnv): SiteSettings {
-  const settings: SiteSettings = {};
+  const settings: SiteSettings = parseModerationFlags(flags, env);
   const origins = flags.origin ?? pick({}, env, 'origin')?.split(',');
   if (Array.isArray(origins))
     settings.origins = origins.map((o) => o.trim()).filter((o) => o !== '');
@@ -125,6 +137,7 @@ function describeSite(site: Site, roles: { account: string; role: string }[] = [
     `  moderation: ${site.moderation}`,
     `  guests: ${site.allowGuests ? 'allowed' : 'not allowed'}`,
     `  rate limit: ${site.rateLimit === 0 ? 'off' : `${site.rateLimit} comments per minute per client`}`,
+    ...describeModeration(site),
     ...roles.map((r) => `  ${r.role}: ${r.account}`),
   ].join('\n');
 }
@@ -182,6 +195,10 @@ async function runMigrate(args: string[], env: NodeJS.ProcessEnv): Promise<void>
 async function runUser(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
   if (args[0] === 'export' || args[0] === 'erase') {
     await runUserData(args, env);
+    return;
+  }
+  if (args[0] === 'ban' || args[0] === 'unban') {
+    await runUserBan(args, env);
     return;
   }
   const { values, positionals } = parseArgs({
@@ -278,6 +295,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
     if (
       error instanceof ConfigError ||
       error instanceof UsageError ||
+      error instanceof ModerationUsageError ||
       error instanceof DataUsageError
     ) {
       console.error(`confab: ${error.message}\n\n${USAGE}`);

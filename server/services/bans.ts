@@ -19,6 +19,7 @@ import {
 } from '../store/moderation.js';
 import type { BanRow, CommentRow } from '../store/schema.js';
 import { findThreadById } from '../store/threads.js';
+import { findUserByAccount } from '../store/moderation.js';
 import { recordAudit } from './audit.js';
 import { isId } from './authorship.js';
 import { removeComment } from './comments-edit.js';
@@ -208,5 +209,80 @@ export async function liftBan(deps: Deps, staff: Staff, id: string): Promise<voi
       targetId: id,
       detail: { kind: ban.kind, label: ban.label },
     });
+  });
+}
+
+/** `confab user ban`: bans an account (`provider:id`) on a site, from the command line. */
+export async function banAccount(
+  deps: Deps,
+  siteId: string,
+  account: { provider: string; subject: string },
+  options: { expiresAt: string | null; reason: string | null },
+): Promise<Ban> {
+  const now = deps.now();
+  const expiresAt = checkExpiry(now, options.expiresAt);
+  return deps.db.transaction().execute(async (trx) => {
+    const user = await findUserByAccount(trx, account.provider, account.subject);
+    if (user === undefined) {
+      throw new Error(`nobody has signed in as ${account.provider}:${account.subject} yet`);
+    }
+    const active = await findActiveBans(trx, siteId, now.toISOString());
+    const existing = active.find((b) => b.kind === 'user' && b.value === user.id);
+    let row: BanRow;
+    if (existing !== undefined) {
+      row = { ...existing, expires_at: expiresAt, reason: options.reason ?? existing.reason };
+      await updateBan(trx, row.id, { expires_at: row.expires_at, reason: row.reason });
+    } else {
+      row = {
+        id: randomUUID(),
+        site_id: siteId,
+        kind: 'user',
+        value: user.id,
+        label: user.name,
+        reason: options.reason,
+        created_by: 'system:cli',
+        created_at: now.toISOString(),
+        expires_at: expiresAt,
+        lifted_at: null,
+      };
+      await insertBan(trx, row);
+    }
+    await recordAudit(trx, now, {
+      siteId,
+      actor: 'system:cli',
+      action: 'ban',
+      targetType: 'ban',
+      targetId: row.id,
+      detail: { kind: 'user', label: row.label, expiresAt: row.expires_at, reason: row.reason },
+    });
+    return toBan(row);
+  });
+}
+
+/** `confab user unban`: lifts every ban in force on the account; how many there were. */
+export async function unbanAccount(
+  deps: Deps,
+  siteId: string,
+  account: { provider: string; subject: string },
+): Promise<number> {
+  const now = deps.now();
+  return deps.db.transaction().execute(async (trx) => {
+    const user = await findUserByAccount(trx, account.provider, account.subject);
+    if (user === undefined) return 0;
+    const bans = (await findActiveBans(trx, siteId, now.toISOString())).filter(
+      (b) => b.kind === 'user' && b.value === user.id,
+    );
+    for (const ban of bans) {
+      await updateBan(trx, ban.id, { lifted_at: now.toISOString() });
+      await recordAudit(trx, now, {
+        siteId,
+        actor: 'system:cli',
+        action: 'unban',
+        targetType: 'ban',
+        targetId: ban.id,
+        detail: { kind: ban.kind, label: ban.label },
+      });
+    }
+    return bans.length;
   });
 }

@@ -3,7 +3,7 @@
  * SQL for the moderation queue, bans, the audit log and the proof-of-work replay table.
  */
 import type { Db } from './dialect.js';
-import type { AuditLogRow, BanRow, CommentRow } from './schema.js';
+import type { AuditLogRow, BanRow, CommentRow, UserRow } from './schema.js';
 
 export interface QueueQuery {
   siteId: string;
@@ -120,7 +120,7 @@ export function findCommentsByAuthor(
       if (author.userId != null) any.push(eb('comments.user_id', '=', author.userId));
       if (author.clientHash != null) any.push(eb('comments.ip_hash', '=', author.clientHash));
       if (author.emailHash != null) any.push(eb('comments.email_hash', '=', author.emailHash));
-      return any.length === 0 ? eb.val(false) : eb.or(any);
+      return any.length === 0 ? eb(eb.val(1), '=', 0) : eb.or(any);
     })
     .execute();
 }
@@ -145,7 +145,7 @@ export function findRecentByAuthor(
         ? eb('comments.user_id', '=', author.userId)
         : author.clientHash !== null
           ? eb('comments.ip_hash', '=', author.clientHash)
-          : eb.val(false),
+          : eb(eb.val(1), '=', 0),
     )
     .orderBy('comments.created_at', 'desc')
     .limit(limit)
@@ -249,4 +249,17 @@ export function findRolesOfAccount(
     .where('subject', '=', subject)
     .orderBy('site_id')
     .execute();
+}
+
+export function findUserByAccount(
+  db: Db,
+  provider: string,
+  subject: string,
+): Promise<UserRow | undefined> {
+  return db
+    .selectFrom('users')
+    .selectAll()
+    .where('provider', '=', provider)
+    .where('subject', '=', subject)
+    .executeTakeFirst();
 }
