@@ -174,9 +174,14 @@ describe('moderation and spam defences in the widget', () => {
       expect(trap.tabIndex).to.equal(-1);
       expect(trap.getAttribute('autocomplete')).to.equal('off');
       expect(trap.getAttribute('aria-hidden')).to.equal('true');
-      // Not display:none (which some bots skip), but nowhere on screen.
+      // Not display:none (which some bots skip), but nothing of it shows or takes a click.
       expect(getComputedStyle(trap).display).not.to.equal('none');
-      expect(trap.getBoundingClientRect().right).to.be.lessThan(0);
+      expect(getComputedStyle(trap).clipPath).to.equal('inset(50%)');
+      const box = trap.getBoundingClientRect();
+      const hit = form.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2);
+      expect(hit).not.to.equal(trap);
+      // Nor does it push the form apart.
+      expect(getComputedStyle(trap).position).to.equal('absolute');
       // Not among the named fields a reader fills in.
       expect(allByRole(form, 'textbox').filter((t) => t.name === 'homepage')).to.have.length(1);
       expect(getByRole(form, 'textbox', 'Name').name).to.equal('name');

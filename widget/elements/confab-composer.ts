@@ -28,6 +28,8 @@ export interface Draft {
 
 type Field = 'name' | 'email' | 'url' | 'body';
 
+// `.h` is the honeypot: clipped away to nothing where it is (not off to a side, which a
+// right-to-left page would scroll to), out of the layout, and not display:none.
 const styles = css`
   form {
     display: grid;
@@ -53,7 +55,7 @@ const styles = css`
   }
   .h {
     position: absolute;
-    left: -1e4px;
+    clip-path: inset(50%);
   }
   .row {
     display: flex;
