@@ -3,6 +3,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { createApp } from '../../server/app.js';
+import { buildRuntime } from '../../server/bootstrap.js';
 import { loadConfig } from '../../server/config.js';
 import type { CreateCommentResponse } from '../../server/contract.js';
 import {
@@ -11,12 +13,13 @@ import {
   createBackupScheduler,
   restoreDatabase,
 } from '../../server/services/backup.js';
+import { addSite } from '../../server/services/sites.js';
 import {
   inspectDatabaseFile,
   openDatabase,
   type OpenedDatabase,
 } from '../../server/store/dialect.js';
-import { guestComment, json, makeTestApp, type TestApp } from './helpers.js';
+import { guestComment, json, makeTestApp, ORIGIN, type TestApp } from './helpers.js';
 
 const CLI = ['--import', 'tsx', 'server/cli.ts'];
 
@@ -189,6 +192,55 @@ describe('confab backup and restore', () => {
     const after = await commentIds(target);
     assert.deepEqual([...after].sort(), [...before].sort());
     assert.ok(before.size > 50);
+  });
+
+  it('backs up on the server’s own connection while that connection writes', async () => {
+    // As `serve` does: the scheduler shares buildRuntime's connection with the app.
+    const config = loadConfig({ CONFAB_DB: join(t.dir, 'own', 'confab.sqlite') });
+    const silent = { info: () => undefined, error: () => undefined };
+    const { deps, database } = await buildRuntime(config, { logger: silent, widget: undefined });
+    opened.push(database);
+    await addSite(deps, 'blog', { origins: [ORIGIN], rateLimit: 0, minFillSeconds: 0 });
+    // Some bulk, so the copy takes many steps of 100 pages (4 MB: about 1000 pages).
+    for (let i = 0; i < 8; i += 1) {
+      await deps.db
+        .insertInto('settings')
+        .values({ key: `ballast-${i}`, value: 'x'.repeat(512 * 1024) })
+        .execute();
+    }
+    const app = createApp(deps);
+    const acknowledged: string[] = [];
+    const state = { writing: true, failures: 0 };
+    const load = (async () => {
+      for (let n = 0; state.writing; n += 1) {
+        const res = await app.request('/api/v1/comments', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', Origin: ORIGIN },
+          body: JSON.stringify(guestComment({ thread: `/own/${n % 5}/`, body: `Own ${n}` })),
+        });
+        if (res.status === 201) {
+          acknowledged.push((await json<CreateCommentResponse>(res)).comment.id);
+        } else {
+          state.failures += 1;
+        }
+        await new Promise((r) => setImmediate(r));
+      }
+    })();
+    while (acknowledged.length < 20) await new Promise((r) => setTimeout(r, 5));
+    const before = [...acknowledged];
+    const file = join(t.dir, 'own-backup.sqlite');
+    await backupDatabase(database, file);
+    const during = acknowledged.length - before.length;
+    state.writing = false;
+    await load;
+    assert.equal(state.failures, 0);
+    assert.ok(during > 0, 'comments were written while the backup ran');
+    assert.deepEqual(inspectDatabaseFile(file).integrity, ['ok']);
+    const ids = await commentIds(file);
+    assert.deepEqual(
+      before.filter((id) => !ids.has(id)),
+      [],
+    );
   });
 
   it('takes scheduled backups and keeps only the newest ones', async () => {
