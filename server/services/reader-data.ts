@@ -12,7 +12,8 @@
  *   ban is kept by the site for its protection, and must still recognise the account.
  * - Roles on the erased site go; roles on other sites are those sites' configuration and go
  *   only with an erasure on every site (`confab user erase` without --site).
- * - Moderators' audit-log entries keep the account id they were made under (no name).
+ * - Moderation records stay: bans and the audit log keep the account id and the name the
+ *   moderator saw when banning (the site's protection outweighs them).
  */
 import type { Deps } from '../deps.js';
 import { findCommentById, updateCommentRow } from '../store/comments.js';
