@@ -76,9 +76,10 @@ export function similarity(a: string, b: string): number {
 export const NEAR_DUPLICATE = 0.85;
 
 /**
- * 409 `duplicate_comment` when `body` repeats one of the author's recent comments (same
- * words, or nearly: {@link NEAR_DUPLICATE}; a short one only in the same thread), or — for
- * longer texts — something anyone posted in this thread just now (a bot rotating addresses).
+ * 409 `duplicate_comment` when `body` repeats one of the author's recent comments: the
+ * same text (case and spacing aside; a short one only in the same thread), or nearly the
+ * same for longer texts ({@link NEAR_DUPLICATE} on letters and digits) — or, for longer
+ * texts, something anyone posted in this thread just now (a bot rotating addresses).
  */
 export function assertNotDuplicate(
   body: string,
@@ -86,17 +87,18 @@ export function assertNotDuplicate(
   mine: readonly { body_source: string; thread_id: string }[],
   thread: readonly { body_source: string }[],
 ): void {
-  const text = essence(body);
-  const near = (other: string): boolean => {
-    const theirs = essence(other);
-    return theirs === text || similarity(text, theirs) >= NEAR_DUPLICATE;
+  const text = fold(body).trim();
+  const letters = essence(body);
+  const same = (other: string): boolean => {
+    if (fold(other).trim() === text) return true;
+    return letters.length >= 50 && similarity(letters, essence(other)) >= NEAR_DUPLICATE;
   };
   // Short replies ("Thanks!", "+1") may be said again, just not twice in one thread.
   const repeatsMine = (other: { body_source: string; thread_id: string }): boolean =>
     text.length < 20
-      ? other.thread_id === threadId && essence(other.body_source) === text
-      : near(other.body_source);
-  if (mine.some(repeatsMine) || (text.length >= 40 && thread.some((t) => near(t.body_source)))) {
+      ? other.thread_id === threadId && fold(other.body_source).trim() === text
+      : same(other.body_source);
+  if (mine.some(repeatsMine) || (text.length >= 40 && thread.some((t) => same(t.body_source)))) {
     throw new AppError(409, 'duplicate_comment', {
       detail: 'This is (nearly) the same as a comment already posted.',
     });

@@ -68,6 +68,19 @@ describe('confab CLI', () => {
       'keycloak:3f2a:b',
       '--remove-role',
       'github:583231',
+      '--max-links',
+      '1',
+      '--blocklist',
+      'Casino,free money',
+      '--min-fill',
+      'off',
+      '--pow',
+      '50000',
+      '--thread-rate-limit',
+      '20',
+      '--new-account-hours',
+      '12',
+      '--no-spam-check',
     ]);
     assert.equal(updated.status, 0, updated.stderr);
     const listed = run(['site', 'list', '--json']);
@@ -79,6 +92,13 @@ describe('confab CLI', () => {
         moderation: 'first-time',
         allowGuests: false,
         rateLimit: 0,
+        threadRateLimit: 20,
+        maxLinks: 1,
+        blocklist: ['casino', 'free money'],
+        newAccountHours: 12,
+        minFillSeconds: 0,
+        proofOfWork: 50000,
+        spamCheck: false,
         roles: [{ account: 'keycloak:3f2a:b', role: 'moderator' }],
       },
     ]);

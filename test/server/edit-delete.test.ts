@@ -69,7 +69,7 @@ describe('PATCH /api/v1/comments/:id', () => {
   });
 
   it('wants a token (401), the right token (403), and the window open (403)', async () => {
-    const c = await post(t, { thread: '/edit3/' });
+    const c = await post(t, { thread: '/edit3/', body: 'Hello there' });
     const other = await post(t, { thread: '/edit3/' });
     const none = await edit(t, c.id, { body: 'x' });
     assert.equal(none.status, 401);
@@ -85,7 +85,7 @@ describe('PATCH /api/v1/comments/:id', () => {
   });
 
   it('validates the new body like a new one', async () => {
-    const c = await post(t, { thread: '/edit4/' });
+    const c = await post(t, { thread: '/edit4/', body: 'Hello there' });
     const res = await edit(t, c.id, { body: '  ' }, c.token);
     assert.equal(res.status, 422);
     assert.equal((await json<Problem>(res)).errors?.[0]?.field, 'body');

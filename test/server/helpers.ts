@@ -2,6 +2,7 @@
  * Test fixtures: a real app over a real SQLite file in a fresh temporary folder, with a
  * clock the test can move.
  */
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -88,11 +89,12 @@ export async function makeTestApp(
 }
 
 /** A valid guest comment body for site `blog`, with overrides. */
+/** A guest's comment; each has its own words (the server refuses a reader's repeats). */
 export function guestComment(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     site: 'blog',
     thread: '/2014/03/my-post/',
-    body: 'Hello there',
+    body: `Hello there, ${randomUUID().slice(0, 8)}`,
     author: { name: 'Alice', email: 'alice@example.com', url: 'https://alice.example' },
     threadTitle: 'My post',
     threadUrl: `${ORIGIN}/2014/03/my-post/`,

@@ -308,7 +308,7 @@ describe('sites (T14)', () => {
   let t: TestApp;
   before(async () => {
     t = await makeTestApp();
-    await addSite(t.deps, 'other', { origins: [OTHER_ORIGIN], rateLimit: 0 });
+    await addSite(t.deps, 'other', { origins: [OTHER_ORIGIN], rateLimit: 0, minFillSeconds: 0 });
   });
   after(async () => {
     await t.close();
