@@ -119,6 +119,14 @@ export async function* parseConfab(
         spamCheck: text(c, 'spamCheck'),
         emailHash: text(c, 'emailHash'),
         user: userOf(user),
+        sources: (Array.isArray(c.imported) ? c.imported : []).flatMap((s) => {
+          const format = isObject(s) ? text(s, 'format') : null;
+          const sourceId = isObject(s) ? text(s, 'sourceId') : null;
+          const kind = isObject(s) ? (text(s, 'kind') ?? 'comment') : 'comment';
+          return format === null || sourceId === null || format === 'confab'
+            ? []
+            : [{ format, sourceId, kind }];
+        }),
       },
     };
   }

@@ -57,6 +57,8 @@ export interface ConfabExtras {
   spamCheck: string | null;
   emailHash: string | null;
   user: ImportUser | null;
+  /** Where the comment came from before (`import_sources`), restored with it. */
+  sources: { format: string; sourceId: string; kind: string }[];
 }
 
 export interface ImportUser {

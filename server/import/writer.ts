@@ -33,7 +33,7 @@ import {
 } from '../store/imports.js';
 import type { NewCommentRow, NewSiteRow } from '../store/schema.js';
 import { findSiteById } from '../store/sites.js';
-import { findThreadByKey, upsertThread } from '../store/threads.js';
+import { findThreadById, findThreadByKey, upsertThread } from '../store/threads.js';
 import { plainText, toMarkdownSource } from './html.js';
 import type {
   BodyFormat,
@@ -241,8 +241,11 @@ class ImportRun {
         const existing = await findThreadByKey(this.db, this.options.site, key);
         if (existing === undefined) this.summary.threads.created += 1;
         else this.summary.threads.existing += 1;
+        // A Confab export keeps its thread ids where they are free.
+        const keepId =
+          info.key !== undefined && (await findThreadById(this.db, info.ref)) === undefined;
         const thread = await upsertThread(this.db, {
-          id: randomUUID(),
+          id: keepId ? info.ref : randomUUID(),
           site_id: this.options.site,
           key,
           title: info.key === undefined ? cleanTitle(info.title) : info.title,
@@ -358,6 +361,16 @@ class ImportRun {
       kind: record.kind,
       imported_at: this.now,
     });
+    for (const earlier of extras?.sources ?? []) {
+      this.sources.push({
+        site_id: this.options.site,
+        format: earlier.format,
+        source_id: earlier.sourceId,
+        comment_id: id,
+        kind: earlier.kind,
+        imported_at: this.now,
+      });
+    }
     if (record.kind !== 'comment') summary.pingbacks += 1;
     if (this.comments.length >= BATCH) await this.flush();
   }

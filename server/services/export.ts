@@ -7,6 +7,7 @@
  */
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
+import { threadKeyOf } from '../import/thread-key.js';
 import {
   findCommentsOfThread,
   findSiteCommentsPage,
@@ -186,7 +187,11 @@ export async function exportWxr(deps: Deps, siteId: string, write: Sink): Promis
   let commentNumber = 0;
   for (const [index, thread] of threads.entries()) {
     const postId = index + 1;
-    const link = thread.url ?? `${origin}${thread.key}`;
+    // The post's link must give back the thread's key (a page may have set its own key).
+    const link =
+      thread.url !== null && threadKeyOf(thread.url) === thread.key
+        ? thread.url
+        : `${thread.url === null ? origin : new URL(thread.url).origin}${thread.key}`;
     const date = wpDate(thread.created_at);
     const slug =
       thread.key

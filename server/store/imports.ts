@@ -43,9 +43,11 @@ export async function insertImportSources(
   rows: readonly ImportSourceInsert[],
 ): Promise<void> {
   if (rows.length === 0) return;
+  // A restored export may name sources this database already remembers: keep the first.
   await db
     .insertInto('import_sources')
     .values([...rows])
+    .onConflict((oc) => oc.columns(['site_id', 'format', 'source_id']).doNothing())
     .execute();
 }
 
