@@ -41,8 +41,10 @@ const COMPOSER_PARTS = exportParts(
  * thread's state, and acts on what its comments and composers ask for. Once the thread
  * is on screen it loads `<confab-sign-in>` (a chunk of its own), hands it the client, and
  * posts as the reader it reports signed in. A guest's first keystroke or focus in a form
- * loads the spam guard (`state/guard.ts`, a chunk too), through which guests post; the
- * site's owners and moderators get `<confab-mod-tools>` (a chunk) on every comment.
+ * loads the spam guard (`state/guard.ts`, a chunk too), through which guests post. Every
+ * comment holds a `<confab-mod-tools>`, which only the site's owners and moderators load
+ * (a chunk) and see; editing and deleting one's own comment is a chunk as well
+ * (`state/own.ts`), which uses the members `call`, `announce` and `ctl`.
  *
  * @summary A page's comment thread with its form.
  * @fires confab-comment-posted - The reader posted a comment (published or held).
@@ -187,7 +189,10 @@ export class ConfabThread extends ConfabElement {
     return (this.#guard ??= new Guard(this.#api(), this.site)).start();
   };
 
-  /** The reader starts writing: a guest's guard starts. */
+  /**
+   * The reader starts writing: a guest's guard starts. (Should its chunk fail to load, the
+   * post that follows says so; here the failure is left unhandled, for the size budget.)
+   */
   #write = () => this.user || this.#guarded();
 
   #preview = async (body: string) =>
