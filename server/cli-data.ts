@@ -160,16 +160,21 @@ export async function runExport(args: string[], env: NodeJS.ProcessEnv): Promise
   const { deps, database } = await buildRuntime(loadConfig(env, { db: values.db }), {
     widget: undefined,
   });
+  // A reader that stops early (`| head`) closes the pipe: that ends the export, quietly.
+  const ignore = (): void => undefined;
+  process.stdout.on('error', ignore);
   try {
     await (format === 'wxr' ? exportWxr : exportConfab)(deps, site, stdoutSink);
     return 0;
   } catch (error) {
+    if ((error as { code?: unknown } | null)?.code === 'EPIPE') return 0;
     if (error instanceof AppError && error.code === 'site_not_found') {
       console.error(`confab: no site "${site}"`);
       return 1;
     }
     throw error;
   } finally {
+    process.stdout.off('error', ignore);
     await database.close();
   }
 }
