@@ -22,7 +22,7 @@ import {
   readQueue,
 } from '../services/moderation.js';
 import { MODERATION_POLICIES, getSite } from '../services/sites.js';
-import { requireStaff, type StaffRole } from '../services/staff.js';
+import { ownOrigin, requireStaff, type StaffRole } from '../services/staff.js';
 import { requireSession } from '../services/sessions.js';
 import { requestOrigin } from './auth.js';
 import { callerOf } from './caller.js';
@@ -83,7 +83,9 @@ export function moderationRoutes(deps: Deps): Hono<AppEnv> {
 
   routes.get('/moderation/sites', async (c) => {
     const session = await requireSession(deps, caller(c).sessionToken, caller(c).origin);
-    return c.json(await listModeratedSites(deps, session.user.id));
+    // A session from a blog's page moderates that site only; /admin's, every site.
+    const only = session.origin === ownOrigin(deps) ? undefined : session.siteId;
+    return c.json(await listModeratedSites(deps, session.user.id, only));
   });
 
   routes.get('/moderation/comments', async (c) => {

@@ -30,7 +30,8 @@ import { assertNotBanned, hashEmail } from './bans.js';
 import { enforceRateLimit } from './clients.js';
 import { checkGuard, spendGuard } from './guard.js';
 import { assertNotDuplicate, ruleHold, type HeldReason } from './spam-rules.js';
-import { findRecentByAuthor, findRecentInThread } from '../store/moderation.js';
+import { findRecentByAuthor, findRecentInThread, findStaffNames } from '../store/moderation.js';
+import { impersonates } from './names.js';
 import { findUserById } from '../store/users.js';
 import { toPublicComment } from './comment-view.js';
 import {
@@ -194,6 +195,15 @@ export async function postComment(
     throw invalid(errors);
   }
   assertPageOnSite(site, pageUrl.value);
+  if (session === null && impersonates(name.value, await findStaffNames(deps.db, site.id))) {
+    throw invalid([
+      {
+        field: 'author.name',
+        code: 'reserved',
+        message: 'That name belongs to this site’s staff; please choose another.',
+      },
+    ]);
+  }
   if (input.trap !== undefined && input.trap.trim() !== '') {
     throw new AppError(422, 'spam_suspected', {
       detail: 'A field people cannot see was filled in.',

@@ -6,7 +6,7 @@
  * fraction of a second in a browser, real money for a spam farm). Both are single use:
  * a replayed token or solution is refused.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createChallenge, extractParams, verifySolution } from 'altcha-lib/v1';
 import type { GuardResponse } from '../contract.js';
 import type { Deps } from '../deps.js';
@@ -39,7 +39,9 @@ export function guardRequired(site: Site): boolean {
 export async function issueGuard(deps: Deps, site: Site): Promise<GuardResponse> {
   const now = deps.now();
   const issued = now.getTime();
-  const formToken = `${String(issued)}.${sign(deps, `form:${site.id}:${String(issued)}`)}`;
+  // A random part: two readers served in the same millisecond get different tokens.
+  const nonce = randomBytes(9).toString('base64url');
+  const formToken = `${String(issued)}.${nonce}.${sign(deps, `form:${site.id}:${String(issued)}:${nonce}`)}`;
   let proofOfWork: GuardResponse['proofOfWork'] = null;
   if (site.proofOfWork > 0) {
     const challenge = await createChallenge({
@@ -109,9 +111,13 @@ export async function checkGuard(
       detail: 'Fetch GET /api/v1/guard and send its formToken with the comment.',
     });
   }
-  const [issuedText = '', mac = ''] = token.split('.');
+  const [issuedText = '', nonce = '', mac = ''] = token.split('.');
   const issued = Number(issuedText);
-  if (!/^\d{1,15}$/.test(issuedText) || !same(mac, sign(deps, `form:${site.id}:${issuedText}`))) {
+  if (
+    !/^\d{1,15}$/.test(issuedText) ||
+    !/^[\w-]{12}$/.test(nonce) ||
+    !same(mac, sign(deps, `form:${site.id}:${issuedText}:${nonce}`))
+  ) {
     throw failed('The formToken is not one this server gave for this site.');
   }
   if (now - issued > TOKEN_SECONDS * 1000) throw failed('The formToken has expired.');

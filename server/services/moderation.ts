@@ -95,13 +95,18 @@ async function toModComments(
 }
 
 /** The sites the signed-in account moderates, with what waits in each. */
-export async function listModeratedSites(deps: Deps, userId: string): Promise<ModSitesResponse> {
+export async function listModeratedSites(
+  deps: Deps,
+  userId: string,
+  onlySite?: string,
+): Promise<ModSitesResponse> {
   const user = await findUserById(deps.db, userId);
   if (user === undefined) return { sites: [] };
   const roles = await findRolesOfAccount(deps.db, user.provider, user.subject);
   const sites: ModSitesResponse['sites'] = [];
   for (const { site_id: id, role } of roles) {
     const site = await findSiteById(deps.db, id);
+    if (onlySite !== undefined && id !== onlySite) continue;
     if (site === undefined || (role !== 'owner' && role !== 'moderator')) continue;
     const counts = await countByStatus(deps.db, id);
     sites.push({

@@ -263,3 +263,18 @@ export function findUserByAccount(
     .where('subject', '=', subject)
     .executeTakeFirst();
 }
+
+/** Names of a site's owners and moderators (as their providers last said). */
+export async function findStaffNames(db: Db, siteId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('site_roles')
+    .innerJoin('users', (join) =>
+      join
+        .onRef('users.provider', '=', 'site_roles.provider')
+        .onRef('users.subject', '=', 'site_roles.subject'),
+    )
+    .select('users.name')
+    .where('site_roles.site_id', '=', siteId)
+    .execute();
+  return rows.map((r) => r.name);
+}

@@ -70,6 +70,7 @@ describe('PATCH /api/v1/comments/:id', () => {
 
   it('wants a token (401), the right token (403), and the window open (403)', async () => {
     const c = await post(t, { thread: '/edit3/', body: 'Hello there' });
+    t.advance(1000);
     const other = await post(t, { thread: '/edit3/' });
     const none = await edit(t, c.id, { body: 'x' });
     assert.equal(none.status, 401);

@@ -132,6 +132,22 @@ describe('moderation: a first-time site', () => {
     );
     assert.equal(queue.counts.pending, 1);
   });
+  it('refuses guests a staff name or a look-alike of it', async () => {
+    for (const name of ['Mod', 'MOD', 'Mоd', 'M o d', 'Mód']) {
+      const res = await t.post(guest(`Hello from ${name}?`, { author: { name } }));
+      assert.equal(res.status, 422, name);
+      const problem = (await res.json()) as { errors: { field: string; code: string }[] };
+      assert.deepEqual(problem.errors[0], {
+        ...problem.errors[0],
+        field: 'author.name',
+        code: 'reserved',
+      });
+    }
+    assert.notEqual(
+      (await t.post(guest('Hello from Model', { author: { name: 'Model' } }))).status,
+      422,
+    );
+  });
 });
 
 describe('moderation: pins, locks, spam and bans', () => {

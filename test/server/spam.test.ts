@@ -82,7 +82,8 @@ describe('spam: the guard (fill time, proof of work, honeypot)', () => {
   it('refuses a forged token, a wrong solution, and a solution for another site', async () => {
     const g = await guard(t);
     t.advance(3000);
-    const forged = `${String(Date.now())}.${g.formToken.split('.')[1] ?? ''}`;
+    const [, nonce, mac] = g.formToken.split('.');
+    const forged = `${String(Date.now())}.${nonce ?? ''}.${mac ?? ''}`;
     assert.deepEqual(
       await code(await t.post(guest('Forged', { formToken: forged, proofOfWork: 'x' }))),
       [400, 'challenge_failed'],
