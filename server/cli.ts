@@ -21,7 +21,7 @@ import {
   type Site,
   type SiteSettings,
 } from './services/sites.js';
-import { pruneRateLimits } from './services/clients.js';
+import { housekeeping } from './services/housekeeping.js';
 import { createBackupScheduler } from './services/backup.js';
 import { findAllUsers } from './store/users.js';
 import { DataUsageError, IMPORT_USAGE, runExport, runImport } from './cli-data.js';
@@ -160,7 +160,11 @@ async function runServe(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
     );
     if (config.demo) console.log(`Demo blog post: ${config.publicUrl}/`);
   });
-  const prune = setInterval(() => void pruneRateLimits(deps).catch(() => undefined), 10 * 60_000);
+  const prune = setInterval(() => {
+    housekeeping(deps).catch((error: unknown) => {
+      deps.logger.error('housekeeping failed', error);
+    });
+  }, 10 * 60_000);
   prune.unref();
   const backups =
     config.backupDir === undefined

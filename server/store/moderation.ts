@@ -278,3 +278,16 @@ export async function findStaffNames(db: Db, siteId: string): Promise<string[]> 
     .execute();
   return rows.map((r) => r.name);
 }
+
+/** Ids of spam created before `before`, oldest first. */
+export async function findOldSpamIds(db: Db, before: string, limit: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('comments')
+    .select('id')
+    .where('status', '=', 'spam')
+    .where('created_at', '<', before)
+    .orderBy('created_at')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.id);
+}

@@ -352,3 +352,47 @@ describe('spam: Akismet, after the comment is saved', () => {
     }
   });
 });
+
+describe('spam: housekeeping', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await makeTestApp({ site: { minFillSeconds: 3 } });
+  });
+  after(() => t.close());
+
+  it('purges spam after 30 days, nothing else, and forgets spent guard keys', async () => {
+    let owner = await signedIn(t, { name: 'Owner', role: 'owner' });
+    const posted = async (body: string, ip: string): Promise<string> => {
+      const g = await guard(t);
+      t.advance(3000);
+      const res = await t.post(guest(body, { formToken: g.formToken }), { ip });
+      assert.equal(res.status, 201, await res.clone().text());
+      return ((await res.json()) as { comment: { id: string } }).comment.id;
+    };
+    const spam = await posted('Spam that will be purged', '192.0.2.201');
+    const kept = await posted('A comment that stays', '192.0.2.202');
+    const act = async (action: string, id: string): Promise<void> => {
+      const res = await t.request('/api/v1/moderation/actions', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', ...owner.auth },
+        body: JSON.stringify({ site: 'blog', action, ids: [id] }),
+      });
+      assert.equal(res.status, 200);
+    };
+    await act('spam', spam);
+    const { housekeeping } = await import('../../server/services/housekeeping.js');
+    assert.deepEqual(await housekeeping(t.deps), { spamPurged: 0 });
+    t.advance(31 * 86_400_000);
+    assert.deepEqual(await housekeeping(t.deps), { spamPurged: 1 });
+    owner = await signedIn(t, { name: 'Owner again', role: 'owner' });
+    const queue = (await (
+      await t.request('/api/v1/moderation/comments?site=blog&status=all', { headers: owner.auth })
+    ).json()) as ModQueueResponse;
+    assert.deepEqual(
+      queue.comments.map((c) => c.id),
+      [kept],
+    );
+    const keys = await t.deps.db.selectFrom('pow_replays').selectAll().execute();
+    assert.equal(keys.length, 0);
+  });
+});
