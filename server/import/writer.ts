@@ -31,7 +31,7 @@ import {
   userIdExists,
   type ImportSourceInsert,
 } from '../store/imports.js';
-import type { NewCommentRow, NewSiteRow } from '../store/schema.js';
+import type { NewCommentRow } from '../store/schema.js';
 import { findSiteById } from '../store/sites.js';
 import { findThreadById, findThreadByKey, upsertThread } from '../store/threads.js';
 import { plainText, toMarkdownSource } from './html.js';
@@ -221,11 +221,11 @@ class ImportRun {
 
   private async site(record: ImportSite): Promise<void> {
     if (!this.siteKnown) {
-      const row = { ...record.settings, id: this.options.site } as unknown as NewSiteRow;
-      await insertSiteRowFromExport(this.db, row);
+      const { site } = this.options;
+      await insertSiteRowFromExport(this.db, site, record.settings);
       this.siteKnown = true;
       this.summary.siteCreated = true;
-      for (const role of record.roles) await insertSiteRoleIfMissing(this.db, row.id, role);
+      for (const role of record.roles) await insertSiteRoleIfMissing(this.db, site, role);
     }
   }
 

@@ -107,8 +107,39 @@ export async function insertUserRow(db: Db, row: UserRow): Promise<void> {
   await db.insertInto('users').values(row).execute();
 }
 
-export async function insertSiteRowFromExport(db: Db, row: NewSiteRow): Promise<void> {
-  await db.insertInto('sites').values(row).execute();
+/** The `sites` columns an export may set; anything else in the file is ignored. */
+const SITE_COLUMNS = [
+  'name',
+  'origins',
+  'moderation',
+  'allow_guests',
+  'rate_limit',
+  'created_at',
+  'updated_at',
+  'max_links',
+  'blocklist',
+  'new_account_hours',
+  'thread_rate_limit',
+  'min_fill_seconds',
+  'proof_of_work',
+  'spam_check',
+] as const satisfies readonly (keyof NewSiteRow)[];
+
+/** A site from an export's settings, under `id`; unknown or mistyped columns are left out. */
+export async function insertSiteRowFromExport(
+  db: Db,
+  id: string,
+  settings: Readonly<Record<string, unknown>>,
+): Promise<void> {
+  const row: Record<string, string | number> = { id };
+  for (const column of SITE_COLUMNS) {
+    const value = settings[column];
+    if (typeof value === 'string' || typeof value === 'number') row[column] = value;
+  }
+  await db
+    .insertInto('sites')
+    .values(row as unknown as NewSiteRow)
+    .execute();
 }
 
 export async function insertSiteRoleIfMissing(
