@@ -152,7 +152,7 @@ export interface ModComment extends PublicComment {
   author: (PublicAuthor & { email: string | null; userId: string | null }) | null;
   /** First 12 characters of the keyed hash of the sender's address (for bans), or null. */
   client: string | null;
-  /** `policy`, `links`, `blocklist`, `new_account`, or null. */
+  /** `policy`, `links`, `blocklist`, `new_account`, `ban` (a banned email), `unchecked` (the spam checker was overwhelmed), or null. */
   heldReason: string | null;
   /** `queued`, `ham`, `spam`, `error`, or null when no checker ran. */
   spamCheck: string | null;

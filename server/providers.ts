@@ -44,6 +44,9 @@ export interface DemoProvider {
   label: string;
 }
 
+/** The demo's site: the only one the demo provider signs in to. */
+export const DEMO_SITE = 'demo';
+
 export const DEMO_PROVIDER: DemoProvider = {
   kind: 'demo',
   id: 'demo',

@@ -36,7 +36,7 @@ export const strings = {
   edited: '(edited)',
   deleted: 'This comment was deleted.',
   pinned: 'Pinned',
-  pending: 'Your comment is awaiting moderation.',
+  pending: 'This comment is awaiting moderation.',
   posted: 'Your comment was posted.',
   roles: { owner: 'Author', moderator: 'Moderator' },
   name: 'Name',

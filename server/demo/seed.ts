@@ -4,11 +4,12 @@
  * Runs on every `serve --demo`; seeds only an empty thread.
  */
 import type { Deps } from '../deps.js';
+import { DEMO_SITE } from '../providers.js';
 import { postComment } from '../services/comments-post.js';
 import { readThread } from '../services/comments-read.js';
 import { addSite, findSite, updateSite } from '../services/sites.js';
 
-export const DEMO_SITE = 'demo';
+export { DEMO_SITE };
 export const DEMO_THREAD = '/';
 /** Sign in with the demo provider as "admin" to moderate the demo (at /admin or on the page). */
 export const DEMO_OWNER = 'demo:admin';

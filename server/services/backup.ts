@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import {
   existsSync,
   linkSync,
+  chmodSync,
   mkdirSync,
   readdirSync,
   renameSync,
@@ -77,10 +78,12 @@ export async function backupDatabase(
   if (existsSync(target) && options.force !== true) {
     throw new BackupError(`${file} exists; pass --force to replace it`);
   }
-  mkdirSync(dirname(target), { recursive: true });
+  mkdirSync(dirname(target), { recursive: true, mode: 0o700 });
   const partial = `${target}.partial-${randomUUID().slice(0, 8)}`;
   try {
     await database.backup(partial);
+    // A backup holds emails and the server secret: for the owner's eyes only.
+    chmodSync(partial, 0o600);
     verify(partial);
     if (options.force === true) {
       // A stale -wal beside the old file would be replayed into the new one: remove it too.
@@ -250,7 +253,7 @@ export function createBackupScheduler(schedule: BackupSchedule): BackupScheduler
 
   return {
     start: () => {
-      mkdirSync(dir, { recursive: true });
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
       const newest = listBackups(dir).at(-1);
       const dueAt = newest === undefined ? now().getTime() : newest.at.getTime() + everyMs;
       logger.info(`backups every ${everyMs / 60_000} min into ${dir}, keeping ${keep}`);

@@ -23,7 +23,8 @@ import { findUserByAccount } from '../store/moderation.js';
 import { recordAudit } from './audit.js';
 import { isId } from './authorship.js';
 import { removeComment } from './comments-edit.js';
-import type { Staff } from './staff.js';
+import { assertOutranks, type Staff } from './staff.js';
+import { loadAuthors } from './authors.js';
 
 /** Keyed hash of an email as a guest typed it (trimmed, lower case); null for none. */
 export function hashEmail(secret: string, email: string | null | undefined): string | null {
@@ -54,10 +55,20 @@ export async function bansOf(db: Db, siteId: string, now: Date, who: Who): Promi
   return bans.filter((b) => matches(b, who));
 }
 
-/** 403 `banned` when a ban in force matches; says until when. */
-export async function assertNotBanned(db: Db, siteId: string, now: Date, who: Who): Promise<void> {
-  const bans = await bansOf(db, siteId, now, who);
-  if (bans.length === 0) return;
+/**
+ * 403 `banned` when a ban in force matches the account or the address; says until when.
+ * A match on the email alone answers `'hold'`: a guest's email is not verified, so it
+ * sends the comment to the moderators instead of refusing whoever typed it.
+ */
+export async function assertNotBanned(
+  db: Db,
+  siteId: string,
+  now: Date,
+  who: Who,
+): Promise<'clear' | 'hold'> {
+  const all = await bansOf(db, siteId, now, who);
+  const bans = all.filter((b) => b.kind !== 'email');
+  if (bans.length === 0) return all.length > 0 ? 'hold' : 'clear';
   const forever = bans.some((b) => b.expires_at === null);
   const until = bans
     .map((b) => b.expires_at ?? '')
@@ -100,10 +111,13 @@ function checkExpiry(now: Date, expiresAt: string | null | undefined): string | 
 }
 
 function targetsOf(comment: CommentRow): { kind: Ban['kind']; value: string }[] {
-  if (comment.user_id !== null) return [{ kind: 'user', value: comment.user_id }];
   const targets: { kind: Ban['kind']; value: string }[] = [];
+  // An account's address too: else the banned reader comes back as a guest.
+  if (comment.user_id !== null) targets.push({ kind: 'user', value: comment.user_id });
   if (comment.ip_hash !== null) targets.push({ kind: 'client', value: comment.ip_hash });
-  if (comment.email_hash !== null) targets.push({ kind: 'email', value: comment.email_hash });
+  if (comment.user_id === null && comment.email_hash !== null) {
+    targets.push({ kind: 'email', value: comment.email_hash });
+  }
   return targets;
 }
 
@@ -122,6 +136,7 @@ export async function banAuthor(
     if (comment === undefined || thread?.site_id !== staff.site.id) {
       throw new AppError(404, 'not_found', { detail: 'No such comment on this site.' });
     }
+    assertOutranks(staff, [comment], await loadAuthors(trx, staff.site.id, [comment]));
     const targets = targetsOf(comment);
     if (targets.length === 0) {
       throw new AppError(409, 'invalid_state', {

@@ -19,7 +19,9 @@ import { deleteThreadIfEmpty, findThreadById } from '../store/threads.js';
 import { clientBucket, editableUntil, isId, tokenMatches, type Caller } from './authorship.js';
 import { enforceRateLimit } from './clients.js';
 import { toPublicComment } from './comment-view.js';
+import { assertNotBanned } from './bans.js';
 import { checkBody } from './input-rules.js';
+import { ruleHold } from './spam-rules.js';
 import { loadAuthors } from './authors.js';
 import { requireSession } from './sessions.js';
 import { assertOriginAllowed, getSite, type Site } from './sites.js';
@@ -67,24 +69,47 @@ export async function editComment(
   const body = checkBody(input.body);
   if (!body.ok) throw invalid([body.error]);
   // Rendering is the expensive part: refuse a stranger before it, and a flood after it.
-  const { site } = await authorize(deps, deps.db, id, caller);
+  const { site, row: current } = await authorize(deps, deps.db, id, caller);
+  // A banned author may not rewrite what they wrote either.
+  await assertNotBanned(deps.db, site.id, deps.now(), {
+    userId: current.user_id,
+    clientHash: caller.clientHash,
+    emailHash: current.email_hash,
+  });
   await enforceRateLimit(
     deps,
     clientBucket('edit', site, caller),
     site.rateLimit === 0 ? 0 : site.rateLimit * 2,
   );
+  const html = deps.renderer.render(body.value);
+  const now = deps.now();
   const patch = {
     body_source: body.value,
-    body_html: deps.renderer.render(body.value),
+    body_html: html,
     render_version: deps.renderer.version,
-    edited_at: deps.now().toISOString(),
+    edited_at: now.toISOString(),
   };
   return deps.db.transaction().execute(async (trx) => {
     const { row, site: rowSite } = await authorize(deps, trx, id, caller);
-    await updateCommentRow(trx, row.id, patch);
-    const replies = await countVisibleChildren(trx, row.id);
     const authors = await loadAuthors(trx, rowSite.id, [row]);
-    return { comment: toPublicComment({ ...row, ...patch }, replies, authors) };
+    const staff = row.user_id !== null && (authors.get(row.user_id)?.role ?? null) !== null;
+    // An edit passes the same content rules as a new comment: a published comment turned
+    // into spam goes back to the moderators.
+    const reason = staff
+      ? null
+      : ruleHold(rowSite, {
+          html,
+          texts: [body.value, row.author_name, row.author_email, row.author_url],
+          accountCreatedAt: null,
+          now,
+        });
+    const held =
+      reason !== null && row.status === 'published'
+        ? { status: 'pending', held_reason: reason, pinned: 0 }
+        : {};
+    await updateCommentRow(trx, row.id, { ...patch, ...held });
+    const replies = await countVisibleChildren(trx, row.id);
+    return { comment: toPublicComment({ ...row, ...patch, ...held }, replies, authors) };
   });
 }
 

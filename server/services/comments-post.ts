@@ -221,19 +221,29 @@ export async function postComment(
   }
   const nowDate = deps.now();
   const userId = session?.user.id ?? null;
-  await assertNotBanned(deps.db, site.id, nowDate, {
+  const banCheck = await assertNotBanned(deps.db, site.id, nowDate, {
     userId,
     clientHash: caller.clientHash,
     emailHash: hashEmail(deps.secret, email.value),
   });
-  const guardKeys =
-    session === null && caller.trusted !== true ? await checkGuard(deps, site, input) : [];
+  const known = await findThreadByKey(deps.db, site.id, key.value);
+  // What would refuse the post anyway is checked before the guard is spent and before it
+  // counts against anyone's limits: a bot must not burn a thread's limit with doomed posts.
+  if (known?.locked === 1) throw new AppError(403, 'thread_locked');
+  if (input.parentId != null) {
+    if (known === undefined) throw new AppError(422, 'parent_not_found');
+    await placeReply(deps.db, known.id, input.parentId);
+  }
+  if (session === null && caller.trusted !== true) {
+    // Spent at once, in its own statement: a guard is good for one attempt, whatever
+    // becomes of it (the widget fetches a fresh one for every send).
+    await spendGuard(deps.db, await checkGuard(deps, site, input));
+  }
   await enforceRateLimit(deps, clientBucket('comment', site, caller), site.rateLimit);
   if (userId !== null) {
     await enforceRateLimit(deps, `comment-user:${site.id}:${userId}`, site.rateLimit);
   }
   await enforceRateLimit(deps, `comment-thread:${site.id}:${key.value}`, site.threadRateLimit);
-  const known = await findThreadByKey(deps.db, site.id, key.value);
   assertNotDuplicate(
     body.value,
     known?.id,
@@ -282,13 +292,13 @@ export async function postComment(
         const replayed = await findReplay(deps, trx, site, key.value, scopedKey);
         if (replayed !== undefined) return replayed;
       }
-      await spendGuard(trx, guardKeys);
       const policy = await initialStatus(trx, site, {
         session,
         name: name.value,
         email: email.value,
       });
-      const heldReason: HeldReason | null = policy === 'pending' ? 'policy' : ruleReason;
+      const heldReason: HeldReason | null =
+        policy === 'pending' ? 'policy' : banCheck === 'hold' ? 'ban' : ruleReason;
       const parent =
         input.parentId == null ? undefined : await placeReply(trx, thread.id, input.parentId);
       const id = randomUUID();
@@ -339,6 +349,7 @@ export async function postComment(
       deps.spam.enqueue({
         commentId: result.comment.id,
         siteId: site.id,
+        status: result.comment.status,
         input: {
           blog: site.origins[0] ?? deps.config.publicUrl,
           permalink: pageUrl.value?.href ?? null,

@@ -38,7 +38,7 @@ import { toPublicComment } from './comment-view.js';
 import { removeComment } from './comments-edit.js';
 import { checkBody, checkThreadKey } from './input-rules.js';
 import { decodePosition, encodePosition } from './positions.js';
-import type { Staff } from './staff.js';
+import { assertOutranks, type Staff } from './staff.js';
 
 export const ACTIONS: readonly ModerationAction[] = [
   'approve',
@@ -250,6 +250,7 @@ export async function applyAction(
         detail: `No such comment on this site: ${missing.join(', ')}`,
       });
     }
+    assertOutranks(staff, rows, await loadAuthors(trx, staff.site.id, rows));
     const after: QueueRow[] = [];
     // Deepest first: removing a reply before its parent lets the parent leave cleanly.
     const ordered = [...rows].sort((a, b) => b.depth - a.depth);
@@ -307,6 +308,7 @@ export async function editAsModerator(
   return deps.db.transaction().execute(async (trx) => {
     const [row] = isId(id) ? await findQueueRowsByIds(trx, staff.site.id, [id]) : [];
     if (row === undefined || row.status === 'deleted') throw new AppError(404, 'not_found');
+    assertOutranks(staff, [row], await loadAuthors(trx, staff.site.id, [row]));
     if (row.body_source === body.value) {
       return { comment: (await toModComments(deps, trx, staff.site.id, [row]))[0] as ModComment };
     }

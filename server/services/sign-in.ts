@@ -20,6 +20,7 @@ import { SignInError, type Identity, type ProviderClient } from './oauth.js';
 import { createSession, type NewSession } from './sessions.js';
 import { assertOriginAllowed, getSite } from './sites.js';
 import { ownOrigin } from './staff.js';
+import { DEMO_SITE } from '../providers.js';
 
 const TX_SECONDS = 10 * 60;
 const TICKET_SECONDS = 60;
@@ -41,13 +42,20 @@ function provider(deps: Deps, id: string): ProviderClient {
   return found;
 }
 
+/** The demo's name-only provider signs in to the demo site only, never to a real blog. */
+function offered(client: ProviderClient, siteId: string): boolean {
+  return client.config.kind !== 'demo' || siteId === DEMO_SITE;
+}
+
 /** The sign-in methods a site offers, as the widget lists them. */
 export async function listProviders(
   deps: Deps,
   siteId: string,
 ): Promise<{ id: string; name: string }[]> {
   await getSite(deps, siteId);
-  return [...deps.providers.values()].map((p) => ({ id: p.config.id, name: p.config.label }));
+  return [...deps.providers.values()]
+    .filter((p) => offered(p, siteId))
+    .map((p) => ({ id: p.config.id, name: p.config.label }));
 }
 
 /** Step 1: the widget registers a sign-in; its page's origin must be one of the site's. */
@@ -59,7 +67,9 @@ export async function beginSignIn(
   const site = await getSite(deps, input.site);
   // `/admin` signs in from this server's own origin; its session works only there.
   if (origin !== ownOrigin(deps)) assertOriginAllowed(site, origin);
-  provider(deps, input.provider);
+  if (!offered(provider(deps, input.provider), site.id)) {
+    throw new AppError(404, 'not_found', { detail: `No sign-in provider "${input.provider}".` });
+  }
   if (
     !/^[A-Za-z0-9_-]{43}$/.test(input.codeChallenge) ||
     !/^[A-Za-z0-9_-]{43}$/.test(input.startChallenge)

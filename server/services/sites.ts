@@ -160,8 +160,12 @@ export function assertOriginAllowed(site: Site, origin: string | undefined): voi
 export async function isKnownOrigin(deps: Deps, origin: string): Promise<boolean> {
   const lists = await findAllOriginLists(deps.db);
   return lists.some((json) => {
-    const origins: unknown = JSON.parse(json);
-    return Array.isArray(origins) && origins.includes(origin);
+    try {
+      const origins: unknown = JSON.parse(json);
+      return Array.isArray(origins) && origins.includes(origin);
+    } catch {
+      return false; // one damaged row must not take down every site's CORS
+    }
   });
 }
 

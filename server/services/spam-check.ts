@@ -33,6 +33,8 @@ export interface SpamChecker {
 export interface SpamJob {
   commentId: string;
   siteId: string;
+  /** The comment's status when saved: a verdict never overrides a moderator's decision since. */
+  status: string;
   input: SpamCheckInput;
 }
 
@@ -69,7 +71,7 @@ export function createSpamService(options: {
     await db.transaction().execute(async (trx) => {
       const row = await findCommentById(trx, job.commentId);
       if (row === undefined || row.status === 'deleted') return;
-      const toSpam = verdict === 'spam' && (row.status === 'published' || row.status === 'pending');
+      const toSpam = verdict === 'spam' && row.status === job.status;
       await updateCommentRow(trx, row.id, {
         spam_check: verdict,
         ...(toSpam ? { status: 'spam', pinned: 0 } : {}),
@@ -94,7 +96,11 @@ export function createSpamService(options: {
       const mark = (verdict: string): Promise<void> =>
         updateCommentRow(db, job.commentId, { spam_check: verdict });
       if (running.size >= MAX_WAITING) {
-        void mark('error').catch((e: unknown) => {
+        // A flood the checker cannot keep up with waits for a person instead.
+        void updateCommentRow(db, job.commentId, {
+          spam_check: 'error',
+          ...(job.status === 'published' ? { status: 'pending', held_reason: 'unchecked' } : {}),
+        }).catch((e: unknown) => {
           logger.error('spam queue full', e);
         });
         return;

@@ -7,14 +7,29 @@
 import { AppError } from '../errors.js';
 import type { Site } from './sites.js';
 
-export type HeldReason = 'policy' | 'links' | 'blocklist' | 'new_account';
+/** `ban`: the guest's email matches a ban (emails are not verified, so held, not refused). */
+export type HeldReason = 'policy' | 'links' | 'blocklist' | 'new_account' | 'ban';
 
 /** Links in rendered comment HTML (Markdown links and bare URLs both become `<a href>`). */
 export function countLinks(html: string): number {
   return html.match(/<a\s[^>]*href=/gi)?.length ?? 0;
 }
 
-const fold = (text: string): string => text.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ');
+const fold = (text: string): string =>
+  text
+    .normalize('NFKC')
+    .replace(/\p{Cf}/gu, '')
+    .toLowerCase()
+    .replace(/\s+/g, ' ');
+
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" };
+
+/** What a reader sees of rendered HTML: tags gone, entities decoded (as the renderer writes them). */
+export function visibleText(html: string): string {
+  return html
+    .replace(/<[^>]*>/g, '')
+    .replace(/&(amp|lt|gt|quot|#39);/g, (_, name: string) => ENTITIES[name] ?? '');
+}
 
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -38,7 +53,10 @@ export interface HoldContext {
 /** Why a comment the policy would publish must wait for a moderator, if it must. */
 export function ruleHold(site: Site, context: HoldContext): HeldReason | null {
   if (countLinks(context.html) > site.maxLinks) return 'links';
-  if (blocklisted(site, context.texts) !== undefined) return 'blocklist';
+  // Both what was typed and what readers will see (`v&#105;agra`, `v*i*agra`).
+  if (blocklisted(site, [...context.texts, visibleText(context.html)]) !== undefined) {
+    return 'blocklist';
+  }
   if (
     site.newAccountHours > 0 &&
     context.accountCreatedAt !== null &&

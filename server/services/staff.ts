@@ -21,6 +21,24 @@ export interface Staff {
   actor: string;
 }
 
+/**
+ * Moderators may not act on an owner's comments (edit, delete, ban): 403 when one of the
+ * comments' authors outranks the caller. `authors` maps user ids to their public author.
+ */
+export function assertOutranks(
+  staff: Staff,
+  rows: readonly { user_id: string | null }[],
+  authors: ReadonlyMap<string, { role: 'owner' | 'moderator' | null }>,
+): void {
+  if (staff.role === 'owner') return;
+  const owner = rows.some((r) => r.user_id !== null && authors.get(r.user_id)?.role === 'owner');
+  if (owner) {
+    throw new AppError(403, 'forbidden', {
+      detail: 'Moderators cannot act on an owner’s comments.',
+    });
+  }
+}
+
 /** The origin of this server's own pages (`/admin`, the demo). */
 export function ownOrigin(deps: Deps): string {
   return new URL(deps.config.publicUrl).origin;

@@ -2,6 +2,7 @@
  * @module store/moderation
  * SQL for the moderation queue, bans, the audit log and the proof-of-work replay table.
  */
+import { sql, type SqlBool } from 'kysely';
 import type { Db } from './dialect.js';
 import type { AuditLogRow, BanRow, CommentRow, UserRow } from './schema.js';
 
@@ -42,12 +43,13 @@ export function findQueuePage(db: Db, query: QueueQuery): Promise<QueueRow[]> {
   const search = query.search;
   if (search !== undefined && search !== '') {
     const pattern = likePattern(search);
+    const like = (column: string) => sql<SqlBool>`${sql.ref(column)} like ${pattern} escape '\\'`;
     q = q.where((eb) =>
       eb.or([
-        eb('comments.body_source', 'like', pattern),
-        eb('comments.author_name', 'like', pattern),
-        eb('comments.author_email', 'like', pattern),
-        eb('threads.key', 'like', pattern),
+        like('comments.body_source'),
+        like('comments.author_name'),
+        like('comments.author_email'),
+        like('threads.key'),
       ]),
     );
   }

@@ -70,7 +70,7 @@ export interface CommentTable {
   created_at: string;
   edited_at: string | null;
   deleted_at: string | null;
-  /** Why a comment is pending: `policy`, `links`, `blocklist`, `new_account`. */
+  /** Why a comment is pending: `policy`, `links`, `blocklist`, `new_account`, `ban`. */
   held_reason: string | null;
   /** The spam checker's verdict: `queued`, `ham`, `spam`, `error`; null when not checked. */
   spam_check: string | null;

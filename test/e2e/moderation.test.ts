@@ -104,7 +104,7 @@ describe('moderating a first-time guest’s comment from /admin', () => {
     // DEFAULT_MIN_FILL_SECONDS (3) after the reader started (the widget would retry).
     await guest.waitForTimeout(3500);
     await guest.getByRole('button', { name: 'Post Comment' }).click();
-    await guest.getByText('Your comment is awaiting moderation.').first().waitFor();
+    await guest.getByText('This comment is awaiting moderation.').first().waitFor();
     await guest.getByText(GUEST_TEXT).waitFor();
 
     other = await reader();
@@ -141,7 +141,7 @@ describe('moderating a first-time guest’s comment from /admin', () => {
   it('shows the approved comment to everyone, and counts it', async () => {
     await guest.reload();
     await guest.getByText(GUEST_TEXT).waitFor();
-    assert.equal(await guest.getByText('Your comment is awaiting moderation.').count(), 0);
+    assert.equal(await guest.getByText('This comment is awaiting moderation.').count(), 0);
     await other.reload();
     await other.getByText(GUEST_TEXT).waitFor();
     await countSays(other, '1 comment');

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { json, makeTestApp, type TestApp } from './helpers.js';
+import { addSite } from '../../server/services/sites.js';
+import { json, makeTestApp, ORIGIN, type TestApp } from './helpers.js';
 import {
   beginTx,
   FetchBrowser,
@@ -18,15 +19,16 @@ describe('the demo’s identity provider', () => {
   before(async () => {
     served = await serveApp(() => ({ CONFAB_DEMO: 'true' }));
     t = served.t;
+    await addSite(t.deps, 'demo', { origins: [ORIGIN], minFillSeconds: 0 });
   });
 
   after(() => served.close());
 
   it('is offered, clearly labelled, and signs in as the chosen name through the same checks', async () => {
-    const providers = await t.request('/auth/providers?site=blog');
+    const providers = await t.request('/auth/providers?site=demo');
     assert.deepEqual(await providers.json(), [{ id: 'demo', name: 'Demo (this server only)' }]);
     const { verifier, challenge } = pkcePair();
-    const started = await beginTx(t, 'demo', challenge);
+    const started = await beginTx(t, 'demo', challenge, ORIGIN, 'demo');
     const { tx } = started;
     const browser = new FetchBrowser();
     const { url, response } = await browser.follow(await providerUrl(browser, started));
@@ -49,6 +51,12 @@ describe('the demo’s identity provider', () => {
       (await json<{ user: { name: string; provider: string } }>(res)).user.provider,
       'demo',
     );
+  });
+
+  it('is never offered to another site on the same server', async () => {
+    assert.deepEqual(await (await t.request('/auth/providers?site=blog')).json(), []);
+    const { challenge } = pkcePair();
+    await assert.rejects(beginTx(t, 'demo', challenge), /404/);
   });
 });
 

@@ -374,7 +374,7 @@ describe('moderation and spam defences in the widget', () => {
       await waitUntil(() => commentEl(el, 'new1'), 'the held comment is gone after a reload');
       const held = commentEl(el, 'new1')!;
       expect(deepText(held)).to.contain('Held for now');
-      expect(deepText(held)).to.contain('Your comment is awaiting moderation.');
+      expect(deepText(held)).to.contain('This comment is awaiting moderation.');
       expect(ids(el)).to.deep.equal(['a', 'new1']);
       // Held comments are not counted.
       expect(deepText(el)).to.contain('1 comment on “Hello”');

@@ -438,7 +438,7 @@ describe('<confab-thread>', () => {
       fillAndPost(mainForm(el), { name: 'Grace', body: 'Held' });
       await waitUntil(() => commentEl(el, 'new1'));
       await settle(el);
-      expect(text(commentEl(el, 'new1'))).to.contain('Your comment is awaiting moderation.');
+      expect(text(commentEl(el, 'new1'))).to.contain('This comment is awaiting moderation.');
       expect(heading(el)).to.equal('No comments yet on “Hello”');
     });
 

@@ -59,6 +59,8 @@ export class Guard {
         'GET',
         `api/v1/guard?${new URLSearchParams({ site: this.#site })}`,
       );
+      // Counted from the answer, not the request: the server's clock started in between.
+      const arrived = performance.now();
       const pow = g.proofOfWork;
       const solved =
         pow &&
@@ -77,7 +79,7 @@ export class Guard {
                 }),
               )
             : undefined,
-        from: from + g.minFillSeconds * 1000,
+        from: arrived + g.minFillSeconds * 1000 + 50,
       };
     } catch {
       // No guard (offline, or a server without one): post without it; if the site needs

@@ -98,6 +98,7 @@ export async function beginTx(
   provider: string,
   challenge: string,
   origin: string = ORIGIN,
+  site = 'blog',
 ): Promise<Tx> {
   const start = pkcePair();
   const res = await t.request('/auth/tx', {
@@ -105,7 +106,7 @@ export async function beginTx(
     origin,
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({
-      site: 'blog',
+      site,
       provider,
       codeChallenge: challenge,
       startChallenge: start.challenge,
