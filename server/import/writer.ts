@@ -15,6 +15,7 @@ import type { Deps } from '../deps.js';
 import { hashClientAddress } from '../services/clients.js';
 import { MAX_DEPTH } from '../services/comments-post.js';
 import { checkEmail, checkWebsite } from '../services/input-rules.js';
+import { checkSiteColumns, parseAccount } from '../services/sites.js';
 import { findCommentById } from '../store/comments.js';
 import type { Db } from '../store/dialect.js';
 import {
@@ -222,6 +223,16 @@ class ImportRun {
   private async site(record: ImportSite): Promise<void> {
     if (!this.siteKnown) {
       const { site } = this.options;
+      try {
+        checkSiteColumns(record.settings);
+        for (const role of record.roles) {
+          parseAccount(`${role.provider}:${role.subject}`);
+          if (role.role !== 'owner' && role.role !== 'moderator')
+            throw new Error(`role ${role.role}`);
+        }
+      } catch (error) {
+        throw new ImportFormatError(`the export's site is not valid: ${(error as Error).message}`);
+      }
       await insertSiteRowFromExport(this.db, site, record.settings);
       this.siteKnown = true;
       this.summary.siteCreated = true;

@@ -169,6 +169,62 @@ export async function isKnownOrigin(deps: Deps, origin: string): Promise<boolean
   });
 }
 
+/**
+ * A site's stored columns as an export carries them, checked like `site add` checks its
+ * options (an import must not plant a site the server cannot read). Throws with the reason.
+ */
+export function checkSiteColumns(columns: Readonly<Record<string, unknown>>): void {
+  const json = (name: string): unknown => {
+    const raw = columns[name];
+    if (raw === undefined) return undefined;
+    if (typeof raw !== 'string') throw new Error(`site ${name} is not JSON text`);
+    try {
+      return JSON.parse(raw) as unknown;
+    } catch {
+      throw new Error(`site ${name} is not JSON`);
+    }
+  };
+  const strings = (name: string): string[] | undefined => {
+    const value = json(name);
+    if (value === undefined) return undefined;
+    if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) {
+      throw new Error(`site ${name} is not a list of strings`);
+    }
+    return value;
+  };
+  const int = (name: string): number | undefined => {
+    const value = columns[name];
+    if (value === undefined) return undefined;
+    if (typeof value !== 'number' || !Number.isInteger(value)) {
+      throw new Error(`site ${name} is not a whole number`);
+    }
+    return value;
+  };
+  const moderation = columns.moderation;
+  if (moderation !== undefined && (typeof moderation !== 'string' || !isPolicy(moderation))) {
+    throw new Error(`site moderation is one of ${MODERATION_POLICIES.join(', ')}`);
+  }
+  const origins = strings('origins');
+  if (origins?.length === 0) throw new Error('a site needs at least one origin');
+  const flag = (name: string): void => {
+    const value = int(name);
+    if (value !== undefined && value !== 0 && value !== 1)
+      throw new Error(`site ${name} is 0 or 1`);
+  };
+  flag('allow_guests');
+  flag('spam_check');
+  checkSettings({
+    origins,
+    blocklist: strings('blocklist'),
+    rateLimit: int('rate_limit'),
+    threadRateLimit: int('thread_rate_limit'),
+    maxLinks: int('max_links'),
+    newAccountHours: int('new_account_hours'),
+    minFillSeconds: int('min_fill_seconds'),
+    proofOfWork: int('proof_of_work'),
+  });
+}
+
 function checkSettings(settings: SiteSettings): void {
   if (settings.origins !== undefined) settings.origins.forEach(parseOrigin);
   [

@@ -169,6 +169,35 @@ describe('confab export', () => {
     }
   });
 
+  it('refuses an export whose site the server could not read, writing nothing', async () => {
+    const data = JSON.parse(await exportText(a.deps, 'confab')) as {
+      site: Record<string, unknown>;
+    };
+    const own = mkdtempSync(join(tmpdir(), 'confab-bad-site-'));
+    const b = await emptyServer(own);
+    try {
+      for (const bad of [
+        { origins: 'not json' },
+        { origins: '["javascript:alert(1)"]' },
+        { rate_limit: -5 },
+        { moderation: 'whatever' },
+      ]) {
+        const file = join(own, 'bad-site.json');
+        writeFileSync(file, JSON.stringify({ ...data, site: { ...data.site, ...bad } }));
+        await assert.rejects(
+          importFile(b.deps, file, { site: 'blog', format: 'confab' }),
+          /site is not valid/,
+          JSON.stringify(bad),
+        );
+        const sites = await b.deps.db.selectFrom('sites').select('id').execute();
+        assert.deepEqual(sites, []);
+      }
+    } finally {
+      await b.close();
+      rmSync(own, { recursive: true, force: true });
+    }
+  });
+
   it('writes WXR 1.2 that the WordPress importer reads back with the same threads, statuses and parents', async () => {
     const text = await exportText(a.deps, 'wxr');
     assert.match(text, /<wp:wxr_version>1\.2<\/wp:wxr_version>/);
