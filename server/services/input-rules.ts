@@ -117,7 +117,14 @@ export function checkThreadKey(raw: string, field = 'thread'): Rule<string> {
   if (raw.length > LIMITS.threadKeyChars) {
     return fail(field, 'too_long', `Thread keys are at most ${LIMITS.threadKeyChars} characters.`);
   }
-  if (!raw.startsWith('/') || !/^[\x21-\x7E]+$/.test(raw) || /[#?]/.test(raw)) {
+  // A URL path; or WordPress's `/?p=123` (every post of a blog with plain permalinks has
+  // the path `/`, so its key keeps that one query parameter, as imports do).
+  const plainPermalink = /^\/\?(p|page_id)=\d{1,20}$/.test(raw);
+  if (
+    !raw.startsWith('/') ||
+    !/^[\x21-\x7E]+$/.test(raw) ||
+    (/[#?]/.test(raw) && !plainPermalink)
+  ) {
     return fail(field, 'invalid', 'A thread key is a URL path such as /2014/03/my-post/.');
   }
   return ok(raw);

@@ -264,11 +264,21 @@ describe('POST /api/v1/comments', () => {
         'https://blog.example/x',
         '/with space',
         '/q?x=1',
+        '/?p=1&utm_source=x',
         '/h#x',
         `/${'a'.repeat(600)}`,
       ]) {
         await expectInvalid(t, guestComment({ thread }), 'thread');
       }
+    });
+
+    it('takes WordPress plain permalinks (/?p=123) as thread keys', async () => {
+      const res = await t.post(guestComment({ thread: '/?p=123' }));
+      assert.equal(res.status, 201);
+      const read = await t.request(
+        `/api/v1/threads?site=blog&thread=${encodeURIComponent('/?p=123')}`,
+      );
+      assert.equal(((await read.json()) as { comments: unknown[] }).comments.length, 1);
     });
 
     it('checks field types', async () => {
