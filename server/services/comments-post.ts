@@ -155,7 +155,41 @@ async function findReplay(
     : { comment, editableUntil: editable };
 }
 
+/**
+ * Refusals a retry can meet while its first attempt is being saved (the same post sent twice
+ * at once): its guard is spent, its text is a "duplicate", its client over the limit. With
+ * an `Idempotency-Key`, the answer is then the first attempt's comment.
+ */
+const RACE_CODES = new Set(['challenge_failed', 'duplicate_comment', 'rate_limited']);
+
 export async function postComment(
+  deps: Deps,
+  input: NewComment,
+  caller: Caller,
+): Promise<CreateCommentResponse> {
+  try {
+    return await postOnce(deps, input, caller);
+  } catch (error) {
+    if (
+      caller.idempotencyKey !== undefined &&
+      error instanceof AppError &&
+      RACE_CODES.has(error.code)
+    ) {
+      const site = await getSite(deps, input.site);
+      const key = checkThreadKey(input.thread);
+      const scopedKey = `${caller.clientHash ?? 'unknown'}:${caller.idempotencyKey}`;
+      // The first attempt may still be on its way to the database: give it a moment.
+      for (let wait = 0; key.ok && wait < 20; wait++) {
+        const replayed = await findReplay(deps, deps.db, site, key.value, scopedKey);
+        if (replayed !== undefined) return replayed;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    }
+    throw error;
+  }
+}
+
+async function postOnce(
   deps: Deps,
   input: NewComment,
   caller: Caller,

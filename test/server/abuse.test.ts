@@ -218,3 +218,31 @@ describe('abuse: doomed posts cost the guard and nobody else', () => {
     return g.formToken;
   }
 });
+
+describe('abuse: one post sent 20 times at once', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await makeTestApp({ site: { minFillSeconds: 1, rateLimit: 5 } });
+  });
+  after(() => t.close());
+
+  it('stores one comment, and every retry gets it back', async () => {
+    const g = (await (await t.request('/api/v1/guard?site=blog')).json()) as GuardResponse;
+    t.advance(1000);
+    const body = guest('Sent twenty times by an impatient double-clicker', {
+      formToken: g.formToken,
+    });
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        t.post(body, { headers: { 'Idempotency-Key': 'same-post-1' }, ip: '192.0.2.150' }),
+      ),
+    );
+    const ids = new Set<string>();
+    for (const res of answers) ids.add((await idOf(res, 201)).id);
+    assert.equal(ids.size, 1);
+    const thread = (await (await t.request('/api/v1/threads?site=blog&thread=/post/')).json()) as {
+      comments: unknown[];
+    };
+    assert.equal(thread.comments.length, 1);
+  });
+});
