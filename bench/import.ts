@@ -1,19 +1,22 @@
 /**
  * `npm run bench:import`: generates a 100,000-comment WordPress export in a temporary
- * folder, imports it into a fresh SQLite file through the same code as `confab import`
- * (`importFile`), and prints the time, the peak RSS and comments per second.
+ * folder, imports it into a fresh SQLite file with the built `confab import` command (in a
+ * process of its own), and prints the time, the process's peak RSS and comments per second.
  * Targets (issue 5): at most 60 s and 300 MB RSS. Set BENCH_COMMENTS to change the size.
  */
-import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
+import {
+  createWriteStream,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildRuntime } from '../server/bootstrap.js';
-import { loadConfig } from '../server/config.js';
-import { importFile } from '../server/import/index.js';
-import { addSite } from '../server/services/sites.js';
 
 const COMMENTS = Number(process.env.BENCH_COMMENTS ?? 100_000);
 const PER_POST = 100;
@@ -101,36 +104,61 @@ async function main(): Promise<void> {
   }
 }
 
+/** Peak resident memory of a running process so far (Linux: VmHWM), in bytes; 0 when gone. */
+function peakRss(pid: number): number {
+  try {
+    const status = readFileSync(`/proc/${String(pid)}/status`, 'utf8');
+    const kb = /^VmHWM:\s+(\d+) kB/m.exec(status)?.[1];
+    return kb === undefined ? 0 : Number(kb) * 1024;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Runs the built command exactly as an owner would (`confab import wordpress <file> --site
+ * bench`, compiled JavaScript, no TypeScript loader in the way) and watches its memory.
+ */
 async function measure(dir: string, file: string): Promise<void> {
   const size = statSync(file).size;
-  const { deps, database } = await buildRuntime(loadConfig({ CONFAB_DB: join(dir, 'db.sqlite') }), {
-    widget: undefined,
-    logger: { info: () => undefined, error: () => undefined },
-  });
-  await addSite(deps, 'bench', { origins: ['https://blog.example'] });
-  const before = process.memoryUsage().rss;
-  let peak = before;
-  const sampler = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage().rss);
-  }, 50);
+  const cli = fileURLToPath(new URL('../dist/server/cli.js', import.meta.url));
+  if (!existsSync(cli)) throw new Error('build the server first: npm run build:server');
+  const db = join(dir, 'db.sqlite');
+  const confab = (args: string[]) =>
+    spawn(process.execPath, [cli, ...args, '--db', db], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const add = confab(['site', 'add', 'bench', '--origin', 'https://blog.example']);
+  add.stdout.resume();
+  await once(add, 'close');
   const started = performance.now();
-  const summary = await importFile(deps, file, { site: 'bench', format: 'wordpress' });
+  const child = confab(['import', 'wordpress', file, '--site', 'bench', '--json']);
+  const pid = child.pid ?? 0;
+  let peak = 0;
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, peakRss(pid));
+  }, 20);
+  const chunks: Buffer[] = [];
+  child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const [code] = (await once(child, 'exit')) as [number | null];
   const seconds = (performance.now() - started) / 1000;
   clearInterval(sampler);
-  peak = Math.max(peak, process.memoryUsage().rss, process.resourceUsage().maxRSS * 1024);
-  await database.close();
+  if (code !== 0) throw new Error(`confab import exited with ${String(code)}`);
+  const summary = JSON.parse(Buffer.concat(chunks).toString()) as {
+    comments: Record<string, number>;
+    threads: { created: number };
+    orphans: number;
+  };
   const imported = Object.values(summary.comments).reduce((a, b) => a + b, 0);
   console.log(
-    `file: ${(size / 1024 / 1024).toFixed(1)} MB, ${COMMENTS} comments in ${summary.threads.created} threads`,
+    `file: ${(size / 1024 / 1024).toFixed(1)} MB, ${String(COMMENTS)} comments in ${String(summary.threads.created)} threads`,
   );
   console.log(
-    `imported: ${imported} (${JSON.stringify(summary.comments)}), orphans ${summary.orphans}`,
+    `imported: ${String(imported)} (${JSON.stringify(summary.comments)}), orphans ${String(summary.orphans)}`,
   );
-  console.log(`time: ${seconds.toFixed(1)} s (target <= 60 s)`);
+  console.log(`time: ${seconds.toFixed(1)} s, the whole command (target <= 60 s)`);
   console.log(
-    `peak RSS: ${(peak / 1024 / 1024).toFixed(0)} MB (target <= 300 MB; ${(before / 1024 / 1024).toFixed(0)} MB before the import)`,
+    `peak RSS: ${(peak / 1024 / 1024).toFixed(0)} MB, the whole process (target <= 300 MB)`,
   );
-  console.log(`rate: ${Math.round(imported / seconds)} comments/s`);
+  console.log(`rate: ${String(Math.round(imported / seconds))} comments/s`);
   if (imported !== COMMENTS) process.exitCode = 1;
 }
 
