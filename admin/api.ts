@@ -12,6 +12,8 @@ import type {
   BansResponse,
   ModActionRequest,
   ModActionResponse,
+  ModComment,
+  ModEditRequest,
   ModQueueResponse,
   ModSettings,
   ModSitesResponse,
@@ -78,6 +80,14 @@ export class ModerationApi {
   /** One action on up to 100 comments, all or nothing; repeating it is a no-op success. */
   act(req: ModActionRequest): Promise<ModActionResponse> {
     return this.#send('POST', 'actions', req);
+  }
+
+  /**
+   * Replaces a comment's text (Markdown) and answers with it re-rendered. A moderator editing
+   * an owner's comment gets 403 `forbidden`; a deleted comment, 404 `not_found`.
+   */
+  edit(id: string, req: ModEditRequest): Promise<{ comment: ModComment }> {
+    return this.#send('PATCH', `comments/${encodeURIComponent(id)}`, req);
   }
 
   /** Locks or unlocks a thread: a locked one stays readable and takes no new comments. */

@@ -50,6 +50,31 @@ export class AdminBanRequestedEvent extends Event {
   }
 }
 
+/** A row asked to edit its comment's text. */
+export class AdminEditRequestedEvent extends Event {
+  readonly comment: ModComment;
+  constructor(comment: ModComment) {
+    super('confab-admin-edit-requested', init);
+    this.comment = comment;
+  }
+}
+
+/** The editor saved a comment's text; `comment` is the server's answer. */
+export class AdminEditedEvent extends Event {
+  readonly comment: ModComment;
+  constructor(comment: ModComment) {
+    super('confab-admin-edited', init);
+    this.comment = comment;
+  }
+}
+
+/** The editor was closed without saving. */
+export class AdminEditCancelledEvent extends Event {
+  constructor() {
+    super('confab-admin-edit-cancelled', init);
+  }
+}
+
 /** A row's checkbox changed. */
 export class AdminSelectedEvent extends Event {
   readonly id: string;
@@ -83,6 +108,9 @@ declare global {
     'confab-admin-action-requested': AdminActionRequestedEvent;
     'confab-admin-lock-requested': AdminLockRequestedEvent;
     'confab-admin-ban-requested': AdminBanRequestedEvent;
+    'confab-admin-edit-requested': AdminEditRequestedEvent;
+    'confab-admin-edited': AdminEditedEvent;
+    'confab-admin-edit-cancelled': AdminEditCancelledEvent;
     'confab-admin-selected': AdminSelectedEvent;
     'confab-admin-banned': AdminBannedEvent;
     'confab-admin-changed': AdminChangedEvent;

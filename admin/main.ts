@@ -7,6 +7,7 @@ import { ConfabAdminAudit } from './elements/confab-admin-audit.js';
 import { ConfabAdminBanDialog } from './elements/confab-admin-ban-dialog.js';
 import { ConfabAdminBans } from './elements/confab-admin-bans.js';
 import { ConfabAdminComment } from './elements/confab-admin-comment.js';
+import { ConfabAdminEdit } from './elements/confab-admin-edit.js';
 import { ConfabAdminQueue } from './elements/confab-admin-queue.js';
 import { ConfabAdminSettings } from './elements/confab-admin-settings.js';
 import { ConfabAdminSignIn } from './elements/confab-admin-sign-in.js';
@@ -17,6 +18,7 @@ const elements: [string, CustomElementConstructor][] = [
   ['confab-admin-ban-dialog', ConfabAdminBanDialog],
   ['confab-admin-bans', ConfabAdminBans],
   ['confab-admin-comment', ConfabAdminComment],
+  ['confab-admin-edit', ConfabAdminEdit],
   ['confab-admin-queue', ConfabAdminQueue],
   ['confab-admin-settings', ConfabAdminSettings],
   ['confab-admin-sign-in', ConfabAdminSignIn],

@@ -1,9 +1,10 @@
-import { LitElement, css, html } from 'lit';
+import { LitElement, css, html, type PropertyValues } from 'lit';
 import type { ModComment, ModerationAction } from '../../server/contract.js';
 import { safeHtml, safeUrl } from '../../widget/render/safe-html.js';
 import {
   AdminActionRequestedEvent,
   AdminBanRequestedEvent,
+  AdminEditRequestedEvent,
   AdminLockRequestedEvent,
   AdminSelectedEvent,
 } from '../events.js';
@@ -112,13 +113,16 @@ const styles = css`
  * One comment in the moderation queue: its rendered text (through the widget's allowlist,
  * as on the blog), who wrote it (name, email, the short hash of their address), where,
  * when, why it was held and what the spam checker said, with a checkbox for bulk actions
- * and a button for each action that applies.
+ * and a button for each action that applies. While `editing`, the editor slotted in as
+ * `editor` takes the text's place; when it closes, the focus is back on Edit.
  *
  * @summary A comment in the moderation queue.
  * @fires confab-admin-selected - The checkbox changed.
  * @fires confab-admin-action-requested - Approve, Reject, Spam, Delete, Pin or Unpin.
  * @fires confab-admin-lock-requested - Lock or Unlock thread.
  * @fires confab-admin-ban-requested - Ban author.
+ * @fires confab-admin-edit-requested - Edit (not on deleted comments).
+ * @slot editor - The editor of the text, shown while `editing`.
  * @csspart body - The comment's text.
  */
 export class ConfabAdminComment extends LitElement {
@@ -128,6 +132,7 @@ export class ConfabAdminComment extends LitElement {
     comment: { attribute: false },
     selected: { type: Boolean },
     busy: { type: Boolean },
+    editing: { type: Boolean },
   };
 
   /** The comment shown. */
@@ -138,6 +143,14 @@ export class ConfabAdminComment extends LitElement {
 
   /** An action on this comment is under way: its buttons wait. */
   busy = false;
+
+  /** The text is being edited: the slotted editor shows instead. */
+  editing = false;
+
+  override updated(changed: PropertyValues<this>): void {
+    if (changed.get('editing') === true && !this.editing)
+      this.renderRoot.querySelector<HTMLElement>('#edit')?.focus();
+  }
 
   override render() {
     const c = this.comment;
@@ -186,7 +199,11 @@ export class ConfabAdminComment extends LitElement {
         }
         ${c.thread.locked ? html`<span class="badge">thread locked</span>` : ''}
       </p>
-      <div part="body" dir="auto">${safeHtml(c.html)}</div>
+      ${
+        this.editing
+          ? html`<slot name="editor"></slot>`
+          : html`<div part="body" dir="auto">${safeHtml(c.html)}</div>`
+      }
       ${
         c.heldReason || c.spamCheck
           ? html`<dl>
@@ -222,6 +239,19 @@ export class ConfabAdminComment extends LitElement {
               ${LABEL[action]}
             </button>`,
         )}
+        ${
+          c.status !== 'deleted' && !this.editing
+            ? html`<button
+                id="edit"
+                ?disabled=${this.busy}
+                @click=${() => {
+                  this.dispatchEvent(new AdminEditRequestedEvent(c));
+                }}
+              >
+                Edit
+              </button>`
+            : ''
+        }
         <button
           ?disabled=${this.busy}
           @click=${() => {

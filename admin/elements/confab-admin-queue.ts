@@ -1,4 +1,5 @@
 import { LitElement, css, html, type PropertyValues } from 'lit';
+import { repeat } from 'lit/directives/repeat.js';
 import type { ModComment, ModerationAction, ModQueueResponse } from '../../server/contract.js';
 import type { ModerationApi } from '../api.js';
 import {
@@ -6,6 +7,8 @@ import {
   type AdminActionRequestedEvent,
   type AdminBanRequestedEvent,
   type AdminBannedEvent,
+  type AdminEditRequestedEvent,
+  type AdminEditedEvent,
   type AdminLockRequestedEvent,
   type AdminSelectedEvent,
 } from '../events.js';
@@ -89,7 +92,8 @@ const styles = css`
  * The moderation queue of one site: a tab per status with its count, a search, the
  * comments newest first (a page at a time), and actions on one comment (its row's buttons)
  * or on all those ticked (the toolbar). After each action the page is fetched again, so
- * the counts and the rows are the server's. Results are announced in a live region;
+ * the counts and the rows are the server's; an edit (one row's editor at a time) shows the
+ * server's answer in its row. Results are announced in a live region;
  * refusals (a problem's `detail` or `title`) in an alert.
  *
  * @summary The moderation queue.
@@ -106,6 +110,7 @@ export class ConfabAdminQueue extends LitElement {
     counts: { state: true },
     nextCursor: { state: true },
     selected: { state: true },
+    editing: { state: true },
     loading: { state: true },
     busy: { state: true },
     message: { state: true },
@@ -124,6 +129,8 @@ export class ConfabAdminQueue extends LitElement {
   private counts?: ModQueueResponse['counts'];
   private nextCursor: string | null = null;
   private selected = new Set<string>();
+  /** The id of the comment whose text is being edited. */
+  private editing: string | null = null;
   private loading = false;
   private busy = false;
   private message = '';
@@ -139,6 +146,9 @@ export class ConfabAdminQueue extends LitElement {
     this.addEventListener('confab-admin-lock-requested', this.#onLock);
     this.addEventListener('confab-admin-ban-requested', this.#onBan);
     this.addEventListener('confab-admin-banned', this.#onBanned);
+    this.addEventListener('confab-admin-edit-requested', this.#onEdit);
+    this.addEventListener('confab-admin-edited', this.#onEdited);
+    this.addEventListener('confab-admin-edit-cancelled', this.#onEditCancelled);
   }
 
   override disconnectedCallback(): void {
@@ -148,6 +158,9 @@ export class ConfabAdminQueue extends LitElement {
     this.removeEventListener('confab-admin-lock-requested', this.#onLock);
     this.removeEventListener('confab-admin-ban-requested', this.#onBan);
     this.removeEventListener('confab-admin-banned', this.#onBanned);
+    this.removeEventListener('confab-admin-edit-requested', this.#onEdit);
+    this.removeEventListener('confab-admin-edited', this.#onEdited);
+    this.removeEventListener('confab-admin-edit-cancelled', this.#onEditCancelled);
   }
 
   override willUpdate(changed: PropertyValues<this>): void {
@@ -173,6 +186,8 @@ export class ConfabAdminQueue extends LitElement {
       this.nextCursor = page.nextCursor;
       const ids = new Set(this.comments.map((c) => c.id));
       this.selected = new Set([...this.selected].filter((id) => ids.has(id)));
+      if (!this.comments.some((c) => c.id === this.editing && c.status !== 'deleted'))
+        this.editing = null;
       if (!append) this.error = '';
     } catch (e) {
       if (load === this.#loads) this.error = errorText(e);
@@ -207,6 +222,22 @@ export class ConfabAdminQueue extends LitElement {
       this.#say(e.message);
       this.dispatchEvent(new AdminChangedEvent());
     });
+  };
+
+  #onEdit = (e: AdminEditRequestedEvent) => {
+    this.editing = e.comment.id;
+  };
+
+  /** The row shows the server's answer; the rest of the page stays as it is. */
+  #onEdited = (e: AdminEditedEvent) => {
+    const saved = e.comment;
+    this.comments = this.comments.map((c) => (c.id === saved.id ? saved : c));
+    this.editing = null;
+    this.#say('Saved.');
+  };
+
+  #onEditCancelled = () => {
+    this.editing = null;
   };
 
   #say(message: string) {
@@ -256,6 +287,7 @@ export class ConfabAdminQueue extends LitElement {
     if (status === this.status) return;
     this.status = status;
     this.selected = new Set();
+    this.editing = null;
     this.comments = [];
     this.nextCursor = null;
     void this.load();
@@ -357,14 +389,28 @@ export class ConfabAdminQueue extends LitElement {
         ${
           comments.length
             ? html`<ul>
-                ${comments.map(
+                ${repeat(
+                  comments,
+                  (c) => c.id,
                   (c) =>
                     html`<li>
                       <confab-admin-comment
                         .comment=${c}
                         ?selected=${this.selected.has(c.id)}
                         ?busy=${this.busy}
-                      ></confab-admin-comment>
+                        ?editing=${this.editing === c.id}
+                      >
+                        ${
+                          this.editing === c.id
+                            ? html`<confab-admin-edit
+                                slot="editor"
+                                .api=${this.api}
+                                site=${this.site}
+                                .comment=${c}
+                              ></confab-admin-edit>`
+                            : ''
+                        }
+                      </confab-admin-comment>
                     </li>`,
                 )}
               </ul>`

@@ -348,3 +348,140 @@ describe('<confab-admin-queue>', () => {
     expect(dialog.open).to.be.false;
   });
 });
+
+describe('<confab-admin-queue> editing a comment’s text', () => {
+  /** The list item of the comment whose text is `text`: its row and, while editing, its editor. */
+  function item(root: ParentNode, text: string): HTMLElement {
+    const host = row(root, text).host as HTMLElement;
+    return host.parentElement!;
+  }
+
+  const editor = (li: HTMLElement) => {
+    const found = deepAll(li).find((e) => e.localName === 'confab-admin-edit');
+    if (!found?.shadowRoot) throw new Error('no editor');
+    return found.shadowRoot;
+  };
+
+  const rowRoot = (li: HTMLElement) => li.querySelector('confab-admin-comment')!.shadowRoot!;
+
+  /** The row's Edit button has the focus. */
+  const onEdit = (li: HTMLElement) =>
+    waitUntil(() => {
+      const edit = allByRole(li, 'button', 'Edit')[0];
+      return edit !== undefined && rowRoot(li).activeElement === edit;
+    }, 'the focus is back on Edit');
+
+  it('saves the new text and shows the row as the server rendered it', async () => {
+    const c = modComment({ id: 'ed1', html: '<p>Teh tomatos</p>', body: 'Teh tomatos' });
+    const { el, root, fetch } = await mount(
+      routes({
+        'GET moderation/comments': () => json(page([c])),
+        'PATCH moderation/comments/ed1': () =>
+          json({
+            comment: {
+              ...c,
+              body: 'The *tomatoes*',
+              html: '<p>The <em>tomatoes</em><script>alert(1)</script></p>',
+              editedAt: '2026-03-14T12:00:00.000Z',
+            },
+          }),
+      }),
+    );
+    const li = item(root, 'Teh tomatos');
+    getByRole(li, 'button', 'Edit').click();
+    const ed = await waitUntil(() =>
+      deepAll(li).some((e) => e.localName === 'confab-admin-edit'),
+    ).then(() => editor(li));
+    const field = getByRole(ed, 'textbox', 'Text (Markdown)');
+    expect(field.value).to.equal('Teh tomatos');
+    await waitUntil(() => ed.activeElement === field, 'the text is focused');
+    expect(allByRole(li, 'button', 'Edit')).to.have.length(0);
+    await expect(el).to.be.accessible();
+
+    type(field, 'The *tomatoes*');
+    getByRole(ed, 'button', 'Save').click();
+    await shows(el, 'Saved.');
+    const patch = fetch.calls.find((x) => x.method === 'PATCH')!;
+    expect(patch.url.pathname).to.match(/\/api\/v1\/moderation\/comments\/ed1$/);
+    expect(patch.json).to.deep.equal({ site: 'garden', body: 'The *tomatoes*' });
+    expect(patch.headers.get('authorization')).to.equal('Bearer tok-mod');
+    expect(root.querySelector('[role=status]')?.textContent).to.equal('Saved.');
+
+    const after = rowRoot(li);
+    expect(after.querySelector('[part=body]')?.innerHTML).to.include('The <em>tomatoes</em>');
+    expect(after.querySelector('script')).to.equal(null);
+    expect(deepText(el)).not.to.include('Teh tomatos');
+    expect(deepAll(root).some((e) => e.localName === 'confab-admin-edit')).to.be.false;
+    await onEdit(li);
+    // Saved without reloading the queue.
+    expect(queueCalls(fetch.calls)).to.have.length(1);
+  });
+
+  it('shows why an edit was refused and keeps the text', async () => {
+    const c = modComment({ id: 'ed2', html: '<p>Owner words</p>', body: 'Owner words' });
+    const { el, root } = await mount(
+      routes({
+        'GET moderation/comments': () => json(page([c])),
+        'PATCH moderation/comments/ed2': () =>
+          problem(403, 'forbidden', {
+            title: 'Forbidden',
+            detail: 'Moderators cannot edit an owner’s comment.',
+          }),
+      }),
+    );
+    const li = item(root, 'Owner words');
+    getByRole(li, 'button', 'Edit').click();
+    await waitUntil(() => deepAll(li).some((e) => e.localName === 'confab-admin-edit'));
+    const ed = editor(li);
+    const field = getByRole(ed, 'textbox', 'Text (Markdown)');
+    type(field, 'Better owner words');
+    getByRole(ed, 'button', 'Save').click();
+    await waitUntil(() => deepText(ed).includes('Moderators cannot edit an owner’s comment.'));
+    expect(ed.querySelector('[role=alert]')?.textContent).to.equal(
+      'Moderators cannot edit an owner’s comment.',
+    );
+    expect(getByRole(ed, 'textbox', 'Text (Markdown)').value).to.equal('Better owner words');
+    await waitUntil(() => ed.activeElement === field, 'the focus is back on the text');
+    expect(deepText(el)).not.to.include('Saved.');
+    expect(rowRoot(li).querySelector('[part=body]')).to.equal(null);
+  });
+
+  it('cancels with Cancel or Escape, changing nothing', async () => {
+    const c = modComment({ id: 'ed3', html: '<p>Keep me</p>', body: 'Keep me' });
+    const { el, root, fetch } = await mount(
+      routes({ 'GET moderation/comments': () => json(page([c])) }),
+    );
+    const li = item(root, 'Keep me');
+    const r = rowRoot(li);
+
+    getByRole(li, 'button', 'Edit').click();
+    await waitUntil(() => deepAll(li).some((e) => e.localName === 'confab-admin-edit'));
+    type(getByRole(editor(li), 'textbox', 'Text (Markdown)'), 'Something else');
+    getByRole(editor(li), 'button', 'Cancel').click();
+    await onEdit(li);
+    expect(deepAll(li).some((e) => e.localName === 'confab-admin-edit')).to.be.false;
+    expect(r.querySelector('[part=body]')?.textContent).to.equal('Keep me');
+
+    getByRole(li, 'button', 'Edit').click();
+    await waitUntil(() => deepAll(li).some((e) => e.localName === 'confab-admin-edit'));
+    const field = getByRole(editor(li), 'textbox', 'Text (Markdown)');
+    expect(field.value).to.equal('Keep me');
+    field.dispatchEvent(
+      new KeyboardEvent('keydown', { key: 'Escape', bubbles: true, composed: true }),
+    );
+    await onEdit(li);
+    expect(r.querySelector('[part=body]')?.textContent).to.equal('Keep me');
+    expect(fetch.calls.filter((x) => x.method !== 'GET')).to.have.length(0);
+    expect(deepText(el)).not.to.include('Saved.');
+  });
+
+  it('offers no Edit on deleted comments', async () => {
+    const { root } = await mount(
+      routes({
+        'GET moderation/comments': () =>
+          json(page([modComment({ id: 'ed4', status: 'deleted', html: '<p>Gone</p>' })])),
+      }),
+    );
+    expect(allByRole(item(root, 'Gone'), 'button', 'Edit')).to.have.length(0);
+  });
+});
