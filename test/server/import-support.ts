@@ -3,14 +3,34 @@
  * entry point as the CLI, and what the database and the public API then say.
  */
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ThreadResponse } from '../../server/contract.js';
 import { importFile, type ImportFormat, type ImportSummary } from '../../server/import/index.js';
 import type { FileImportOptions } from '../../server/import/index.js';
 import { json, type TestApp } from './helpers.js';
 
-export const FIXTURES = join(import.meta.dirname, '../../../shared/research/fixtures');
+/**
+ * The real export files of `../shared/research/fixtures` (beside the checkout; see its
+ * SOURCES.md). They stay there, not in this repository: some are GPL test data.
+ * `CONFAB_FIXTURES` points elsewhere when the checkout is not beside `shared/`.
+ */
+function findFixtures(): string {
+  const candidates = [
+    process.env.CONFAB_FIXTURES,
+    join(import.meta.dirname, '../../../shared/research/fixtures'),
+    '/work/shared/research/fixtures',
+  ].filter((c): c is string => c !== undefined && c !== '');
+  const found = candidates.find((c) => existsSync(join(c, 'SOURCES.md')));
+  if (found === undefined) {
+    throw new Error(
+      `import fixtures not found (looked in ${candidates.join(', ')}); set CONFAB_FIXTURES`,
+    );
+  }
+  return found;
+}
+
+export const FIXTURES = findFixtures();
 
 export const fixture = (name: string): string => join(FIXTURES, name);
 
