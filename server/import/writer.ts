@@ -22,7 +22,6 @@ import {
   commentIdExists,
   deleteImportedComments,
   findImportedSources,
-  findUserByAccount,
   insertCommentRows,
   insertImportSources,
   insertSiteRoleIfMissing,
@@ -32,6 +31,7 @@ import {
   userIdExists,
   type ImportSourceInsert,
 } from '../store/imports.js';
+import { findUserByAccount } from '../store/users.js';
 import type { NewCommentRow } from '../store/schema.js';
 import { findSiteById } from '../store/sites.js';
 import { findThreadById, findThreadByKey, upsertThread } from '../store/threads.js';

@@ -17,9 +17,9 @@ import {
   insertBan,
   updateBan,
 } from '../store/moderation.js';
+import { findUserByAccount } from '../store/users.js';
 import type { BanRow, CommentRow } from '../store/schema.js';
 import { findThreadById } from '../store/threads.js';
-import { findUserByAccount } from '../store/moderation.js';
 import { recordAudit } from './audit.js';
 import { isId } from './authorship.js';
 import { removeComment } from './comments-edit.js';

@@ -26,12 +26,11 @@ import {
   findCommentsByUser,
   findRolesByAccount,
   findSessionsByUser,
-  findUserByAccount,
   hasActiveUserBan,
   revokeSessionsByUser,
 } from '../store/reader-data.js';
 import type { CommentRow } from '../store/schema.js';
-import { findUserById } from '../store/users.js';
+import { findUserById, findUserByAccount } from '../store/users.js';
 import { removeComment } from './comments-edit.js';
 import { parseAccount } from './sites.js';
 

@@ -85,19 +85,6 @@ export async function commentIdExists(db: Db, id: string): Promise<boolean> {
   return row !== undefined;
 }
 
-export function findUserByAccount(
-  db: Db,
-  provider: string,
-  subject: string,
-): Promise<UserRow | undefined> {
-  return db
-    .selectFrom('users')
-    .selectAll()
-    .where('provider', '=', provider)
-    .where('subject', '=', subject)
-    .executeTakeFirst();
-}
-
 export async function userIdExists(db: Db, id: string): Promise<boolean> {
   const row = await db.selectFrom('users').select('id').where('id', '=', id).executeTakeFirst();
   return row !== undefined;

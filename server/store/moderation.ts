@@ -4,7 +4,7 @@
  */
 import { sql, type SqlBool } from 'kysely';
 import type { Db } from './dialect.js';
-import type { AuditLogRow, BanRow, CommentRow, UserRow } from './schema.js';
+import type { AuditLogRow, BanRow, CommentRow } from './schema.js';
 
 export interface QueueQuery {
   siteId: string;
@@ -26,8 +26,9 @@ export type QueueRow = CommentRow & {
 
 const likePattern = (text: string): string => `%${text.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
 
-export function findQueuePage(db: Db, query: QueueQuery): Promise<QueueRow[]> {
-  let q = db
+/** A site's comments with their thread's key, title, URL and lock. */
+function siteComments(db: Db, siteId: string) {
+  return db
     .selectFrom('comments')
     .innerJoin('threads', 'threads.id', 'comments.thread_id')
     .selectAll('comments')
@@ -37,8 +38,11 @@ export function findQueuePage(db: Db, query: QueueQuery): Promise<QueueRow[]> {
       'threads.url as thread_url',
       'threads.locked as thread_locked',
     ])
-    .where('threads.site_id', '=', query.siteId)
-    .where('comments.status', 'in', query.statuses);
+    .where('threads.site_id', '=', siteId);
+}
+
+export function findQueuePage(db: Db, query: QueueQuery): Promise<QueueRow[]> {
+  let q = siteComments(db, query.siteId).where('comments.status', 'in', query.statuses);
   if (query.threadKey !== undefined) q = q.where('threads.key', '=', query.threadKey);
   const search = query.search;
   if (search !== undefined && search !== '') {
@@ -78,19 +82,7 @@ export function findQueueRowsByIds(
   ids: readonly string[],
 ): Promise<QueueRow[]> {
   if (ids.length === 0) return Promise.resolve([]);
-  return db
-    .selectFrom('comments')
-    .innerJoin('threads', 'threads.id', 'comments.thread_id')
-    .selectAll('comments')
-    .select([
-      'threads.key as thread_key',
-      'threads.title as thread_title',
-      'threads.url as thread_url',
-      'threads.locked as thread_locked',
-    ])
-    .where('threads.site_id', '=', siteId)
-    .where('comments.id', 'in', ids)
-    .execute();
+  return siteComments(db, siteId).where('comments.id', 'in', ids).execute();
 }
 
 /** Comments per status on a site. */
@@ -251,19 +243,6 @@ export function findRolesOfAccount(
     .where('subject', '=', subject)
     .orderBy('site_id')
     .execute();
-}
-
-export function findUserByAccount(
-  db: Db,
-  provider: string,
-  subject: string,
-): Promise<UserRow | undefined> {
-  return db
-    .selectFrom('users')
-    .selectAll()
-    .where('provider', '=', provider)
-    .where('subject', '=', subject)
-    .executeTakeFirst();
 }
 
 /** Names of a site's owners and moderators (as their providers last said). */

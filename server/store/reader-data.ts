@@ -4,7 +4,7 @@
  * of `undefined` means every site (the owner's `confab user export|erase` without --site).
  */
 import type { Db } from './dialect.js';
-import type { CommentRow, SessionRow, UserRow } from './schema.js';
+import type { CommentRow, SessionRow } from './schema.js';
 
 /** A comment with the thread it belongs to. */
 export interface ReaderCommentRow extends CommentRow {
@@ -12,19 +12,6 @@ export interface ReaderCommentRow extends CommentRow {
   thread_key: string;
   thread_title: string | null;
   thread_url: string | null;
-}
-
-export function findUserByAccount(
-  db: Db,
-  provider: string,
-  subject: string,
-): Promise<UserRow | undefined> {
-  return db
-    .selectFrom('users')
-    .selectAll()
-    .where('provider', '=', provider)
-    .where('subject', '=', subject)
-    .executeTakeFirst();
 }
 
 /** The user's comments (every status), deepest first, then oldest first. */

@@ -27,6 +27,20 @@ export async function upsertUser(db: Db, row: UserRow): Promise<UserRow> {
     .executeTakeFirstOrThrow();
 }
 
+/** The user for a provider's account (`provider:subject`), if they ever signed in. */
+export function findUserByAccount(
+  db: Db,
+  provider: string,
+  subject: string,
+): Promise<UserRow | undefined> {
+  return db
+    .selectFrom('users')
+    .selectAll()
+    .where('provider', '=', provider)
+    .where('subject', '=', subject)
+    .executeTakeFirst();
+}
+
 export function findUserById(db: Db, id: string): Promise<UserRow | undefined> {
   return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
 }
