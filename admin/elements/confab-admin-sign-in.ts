@@ -1,16 +1,8 @@
 import { LitElement, css, html } from 'lit';
-import {
-  beginSignIn,
-  claimSession,
-  exchangeTicket,
-  listProviders,
-  pkcePair,
-  type Provider,
-  type Session,
-  type SignInStart,
-} from '../../widget/api/auth.js';
+import { listProviders, type Provider } from '../../widget/api/auth.js';
 import type { ApiClient } from '../../widget/api/client.js';
 import { ApiError } from '../../widget/api/errors.js';
+import { popupSignIn, type SignInFailure } from '../../widget/api/popup-sign-in.js';
 import { AdminSignedInEvent } from '../events.js';
 import { base } from '../styles.js';
 import { errorText } from '../text.js';
@@ -18,22 +10,20 @@ import { errorText } from '../text.js';
 /** What opens the sign-in popup: `window.open`'s signature. */
 export type PopupOpener = (url: string, target: string, features: string) => Window | null;
 
-/** The popup's messages, exactly as the server's sign-in pages post them. */
-const SIGNED_IN = 'confab:signed-in';
-const FAILED = 'confab:sign-in-failed';
-const READY = 'confab:ready';
-const START = 'confab:start';
+/** What the moderator reads for each way the sign-in can fail. */
+const FAILURES: Record<SignInFailure, string> = {
+  start: 'The server sent a strange sign-in page.',
+  refused: 'The sign-in did not succeed. Try again.',
+  expired: 'The sign-in took too long. Try again.',
+};
 
-/** How long polling goes on once the popup is closed and the moderator is back here. */
-const GRACE_MS = 4000;
-
-const failed = (detail: string) =>
+const failed = (kind: SignInFailure) =>
   new ApiError(400, 'sign_in_failed', {
     type: 'about:blank',
     title: 'Sign-in failed',
     status: 400,
     code: 'sign_in_failed',
-    detail,
+    detail: FAILURES[kind],
   });
 
 const styles = css`
@@ -147,7 +137,13 @@ export class ConfabAdminSignIn extends LitElement {
     const { signal } = abort;
     const site = this.site;
     try {
-      const session = await this.#await(api, site, provider, popup, signal);
+      const session = await popupSignIn(api, popup, {
+        site,
+        provider: provider.id,
+        signal,
+        pollInterval: this.pollInterval,
+        fail: failed,
+      });
       if (session && !signal.aborted) {
         popup.close();
         this.dispatchEvent(new AdminSignedInEvent(session, site));
@@ -156,92 +152,6 @@ export class ConfabAdminSignIn extends LitElement {
       if (!signal.aborted) this.error = errorText(e);
     } finally {
       abort.abort();
-    }
-  }
-
-  /** The widget's wait (see `confab-sign-in.ts`): the session, undefined if given up, or throws. */
-  async #await(
-    api: ApiClient,
-    site: string,
-    provider: Provider,
-    popup: Window,
-    signal: AbortSignal,
-  ): Promise<Session | undefined> {
-    let verifier: string, startKey: string, t: SignInStart, start: URL;
-    try {
-      const pair = await pkcePair();
-      const startPair = await pkcePair();
-      verifier = pair.verifier;
-      startKey = startPair.verifier;
-      t = await beginSignIn(api, {
-        site,
-        provider: provider.id,
-        codeChallenge: pair.challenge,
-        startChallenge: startPair.challenge,
-      });
-      start = new URL(t.startUrl);
-      if (!/^https?:$/.test(start.protocol))
-        throw failed('The server sent a strange sign-in page.');
-    } catch (e) {
-      if (!signal.aborted) popup.close();
-      throw e;
-    }
-    if (signal.aborted) return undefined;
-    popup.location.href = start.href;
-
-    const popupSaid: { ticket?: string | null } = {};
-    let wake = () => {};
-    addEventListener(
-      'message',
-      (e: MessageEvent) => {
-        // Only the server's page, in the popup opened here, for this sign-in.
-        if (e.origin !== start.origin || e.source !== popup) return;
-        const d: unknown = e.data;
-        if (typeof d !== 'object' || d === null) return;
-        const { type, tx, ticket } = d as Record<string, unknown>;
-        if (typeof tx !== 'string' || tx !== t.tx || 'ticket' in popupSaid) return;
-        if (type === READY) {
-          popup.postMessage({ type: START, tx, startKey }, start.origin);
-          return;
-        }
-        if (type === SIGNED_IN && typeof ticket === 'string') popupSaid.ticket = ticket;
-        else if (type === FAILED) popupSaid.ticket = null;
-        else return;
-        wake();
-      },
-      { signal },
-    );
-
-    const stopped = () => signal.aborted;
-    let closedAt = 0;
-    for (;;) {
-      if (popupSaid.ticket === undefined) {
-        await new Promise<void>((resolve) => {
-          const done = () => {
-            clearTimeout(timer);
-            signal.removeEventListener('abort', done);
-            resolve();
-          };
-          const timer = setTimeout(done, this.pollInterval);
-          signal.addEventListener('abort', done);
-          wake = done;
-        });
-      }
-      if (stopped()) return undefined;
-      const said = popupSaid.ticket;
-      if (said === null) throw failed('The sign-in did not succeed. Try again.');
-      if (said) return exchangeTicket(api, { tx: t.tx, ticket: said, verifier });
-      const now = Date.now();
-      if (now >= Date.parse(t.expiresAt)) throw failed('The sign-in took too long. Try again.');
-      if (popup.closed && document.hasFocus()) {
-        closedAt ||= now;
-        if (now - closedAt > GRACE_MS) return undefined;
-      } else closedAt = 0;
-      const r = await claimSession(api, { tx: t.tx, verifier }).catch((e: unknown) => {
-        if (e instanceof ApiError) throw e;
-      });
-      if (stopped()) return undefined;
-      if (r && 'token' in r) return r;
     }
   }
 

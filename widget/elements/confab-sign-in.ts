@@ -1,18 +1,8 @@
 import { LitElement, html } from 'lit';
-import {
-  beginSignIn,
-  claimSession,
-  exchangeTicket,
-  listProviders,
-  logOut,
-  pkcePair,
-  whoAmI,
-  type Provider,
-  type Session,
-  type SignInStart,
-} from '../api/auth.js';
+import { listProviders, logOut, whoAmI, type Provider, type Session } from '../api/auth.js';
 import type { ApiClient } from '../api/client.js';
 import { ApiError } from '../api/errors.js';
+import { popupSignIn } from '../api/popup-sign-in.js';
 import { ConfabErrorEvent, ConfabSignedInEvent, ConfabSignedOutEvent } from '../events.js';
 import { avatar } from '../render/avatar.js';
 import { loadSession, saveSession, sessionKey } from '../state/session.js';
@@ -22,19 +12,6 @@ import { css, shared, tokens } from '../styles/tokens.js';
 
 /** What opens the sign-in popup: `window.open`'s signature. */
 export type PopupOpener = (url: string, target: string, features: string) => Window | null;
-
-/**
- * How long the claim polling goes on once the popup is closed and the reader is back on
- * this page without a session: long enough for a sign-in that just finished to be claimed.
- */
-const GRACE_MS = 4000;
-
-/** The popup's two messages, exactly as the server's sign-in pages post them. */
-const SIGNED_IN = 'confab:signed-in';
-const FAILED = 'confab:sign-in-failed';
-/** The popup's start page is ready for the start key; the answer carrying it. */
-const READY = 'confab:ready';
-const START = 'confab:start';
 
 const failed = () =>
   new ApiError(400, 'sign_in_failed', {
@@ -268,7 +245,14 @@ export class ConfabSignIn extends LitElement {
     const abort = (this.#abort = new AbortController());
     const { signal } = abort;
     try {
-      const session = await this.#await(api, provider, popup, signal);
+      // Every failure reads the same here: "Sign-in failed. Please try again."
+      const session = await popupSignIn(api, popup, {
+        site: this.site,
+        provider: provider.id,
+        signal,
+        pollInterval: this.pollInterval,
+        fail: failed,
+      });
       // A sign-in that was stopped meanwhile (another one began, the element left) is void.
       if (session && !signal.aborted) {
         popup.close();
@@ -283,105 +267,6 @@ export class ConfabSignIn extends LitElement {
       }
     } finally {
       abort.abort();
-    }
-  }
-
-  /**
-   * Registers the sign-in, sends the popup on its way and waits for it: the session, or
-   * undefined when the reader gave up (or another sign-in took over); throws when it failed.
-   * Requests go one at a time, so an exchange and a claim never race for the same sign-in.
-   */
-  async #await(
-    api: ApiClient,
-    provider: Provider,
-    popup: Window,
-    signal: AbortSignal,
-  ): Promise<Session | undefined> {
-    let verifier: string, startKey: string, t: SignInStart, start: URL;
-    try {
-      const pair = await pkcePair();
-      // A second secret for the popup's start page: only a popup this page opened gets it,
-      // so nobody can send a reader through a sign-in registered elsewhere and claim it.
-      const startPair = await pkcePair();
-      verifier = pair.verifier;
-      startKey = startPair.verifier;
-      t = await beginSignIn(api, {
-        site: this.site,
-        provider: provider.id,
-        codeChallenge: pair.challenge,
-        startChallenge: startPair.challenge,
-      });
-      start = new URL(t.startUrl);
-      // Until it navigates, the popup is on this page's origin: only an http(s) page goes in.
-      if (!/^https?:$/.test(start.protocol)) throw failed();
-    } catch (e) {
-      // Nothing to see in the blank popup: the reason shows here.
-      if (!signal.aborted) popup.close();
-      throw e;
-    }
-    if (signal.aborted) return undefined;
-    // (Closed already, it goes nowhere, and the wait below soon gives up.)
-    popup.location.href = start.href;
-
-    /** What the popup said: its ticket, or null when it failed (nothing yet: undefined). */
-    const popupSaid: { ticket?: string | null } = {};
-    let wake = () => {};
-    addEventListener(
-      'message',
-      (e: MessageEvent) => {
-        // Only the server's own page (where startUrl lives), in the popup we opened, for
-        // this sign-in: any other window can post anything here.
-        if (e.origin !== start.origin || e.source !== popup) return;
-        const d: unknown = e.data;
-        if (typeof d !== 'object' || d === null) return;
-        const { type, tx, ticket } = d as Record<string, unknown>;
-        if (typeof tx !== 'string' || tx !== t.tx || 'ticket' in popupSaid) return;
-        if (type === READY) {
-          popup.postMessage({ type: START, tx, startKey }, start.origin);
-          return;
-        }
-        if (type === SIGNED_IN && typeof ticket === 'string') popupSaid.ticket = ticket;
-        else if (type === FAILED) popupSaid.ticket = null;
-        else return;
-        wake();
-      },
-      { signal },
-    );
-
-    // Read afresh after each wait: another sign-in or a disconnect may have stopped this one.
-    const stopped = () => signal.aborted;
-    let closedAt = 0;
-    for (;;) {
-      if (popupSaid.ticket === undefined) {
-        await new Promise<void>((resolve) => {
-          const done = () => {
-            clearTimeout(timer);
-            signal.removeEventListener('abort', done);
-            resolve();
-          };
-          const timer = setTimeout(done, this.pollInterval);
-          signal.addEventListener('abort', done);
-          wake = done;
-        });
-      }
-      if (stopped()) return undefined;
-      const said = popupSaid.ticket;
-      if (said === null) throw failed();
-      if (said) return exchangeTicket(api, { tx: t.tx, ticket: said, verifier });
-      const now = Date.now();
-      if (now >= Date.parse(t.expiresAt)) throw failed();
-      // A popup that the provider's COOP cut loose looks closed from here while the reader
-      // is still in it: the countdown starts only once they are back on this page.
-      if (popup.closed && document.hasFocus()) {
-        closedAt ||= now;
-        if (now - closedAt > GRACE_MS) return undefined;
-      } else closedAt = 0;
-      const r = await claimSession(api, { tx: t.tx, verifier }).catch((e: unknown) => {
-        // The server refused (failed, expired, used): over. Offline: ask again.
-        if (e instanceof ApiError) throw e;
-      });
-      if (stopped()) return undefined;
-      if (r && 'token' in r) return r;
     }
   }
 
