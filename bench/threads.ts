@@ -10,8 +10,8 @@ import { serve } from '@hono/node-server';
 import { createApp } from '../server/app.js';
 import { buildRuntime } from '../server/bootstrap.js';
 import { loadConfig } from '../server/config.js';
-import { postComment } from '../server/services/comments-post.js';
-import { addSite } from '../server/services/sites.js';
+import { postComment } from '../server/services/posting/post.js';
+import { addSite } from '../server/services/sites/sites.js';
 
 const ORIGIN = 'https://bench.example';
 const TOP_LEVEL = 400;

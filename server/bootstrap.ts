@@ -11,10 +11,10 @@ import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { loadAdmin } from './admin-asset.js';
 import type { Config } from './config.js';
 import type { AdminAsset, Deps, Logger, WidgetAsset } from './deps.js';
-import { createProviderClients } from './services/oauth.js';
-import { createRenderer } from './services/render.js';
-import { createAkismet, createSpamService } from './services/spam-check.js';
-import { resolveSecret } from './services/secrets.js';
+import { createProviderClients } from './services/sign-in/oauth.js';
+import { createRenderer } from './services/common/render.js';
+import { createAkismet, createSpamService } from './services/posting/spam-check.js';
+import { resolveSecret } from './services/common/secrets.js';
 import { openDatabase, type OpenedDatabase } from './store/dialect.js';
 import { migrateToLatest } from './store/migrate.js';
 

@@ -4,9 +4,9 @@
  * the real ones. Nothing here is global: every request gets these through `createApp`.
  */
 import type { Config } from './config.js';
-import type { ProviderClient } from './services/oauth.js';
-import type { Renderer } from './services/render.js';
-import type { SpamService } from './services/spam-check.js';
+import type { ProviderClient } from './services/sign-in/provider-client.js';
+import type { Renderer } from './services/common/render.js';
+import type { SpamService } from './services/posting/spam-service.js';
 import type { Db } from './store/dialect.js';
 
 /**

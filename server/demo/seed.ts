@@ -5,9 +5,9 @@
  */
 import type { Deps } from '../deps.js';
 import { DEMO_SITE } from '../providers.js';
-import { postComment } from '../services/comments-post.js';
-import { readThread } from '../services/comments-read.js';
-import { addSite, findSite, updateSite } from '../services/sites.js';
+import { postComment } from '../services/posting/post.js';
+import { readThread } from '../services/reading/threads.js';
+import { addSite, findSite, updateSite } from '../services/sites/sites.js';
 
 export { DEMO_SITE };
 export const DEMO_THREAD = '/';

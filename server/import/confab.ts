@@ -5,7 +5,7 @@
  * Read whole (see json-file). The stored HTML is not trusted: the writer renders the
  * Markdown source again, which gives the same HTML for an export of the same version.
  */
-import { EXPORT_FORMAT, EXPORT_VERSION } from '../services/export.js';
+import { EXPORT_FORMAT, EXPORT_VERSION } from '../services/data/export.js';
 import { isObject, readJson, str, type Json } from './json-file.js';
 import {
   ImportFormatError,

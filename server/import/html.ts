@@ -12,7 +12,7 @@
  * as markup escaped.
  */
 import MarkdownIt from 'markdown-it';
-import { isAllowedHref } from '../services/render.js';
+import { isAllowedHref } from '../services/common/render.js';
 import type { BodyFormat } from './record.js';
 
 type Element = { tag: string; attrs: Record<string, string>; children: Node[] };

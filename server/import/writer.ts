@@ -12,10 +12,10 @@
 import { randomUUID } from 'node:crypto';
 import { isIP } from 'node:net';
 import type { Deps } from '../deps.js';
-import { hashClientAddress } from '../services/clients.js';
-import { MAX_DEPTH } from '../services/comments-post.js';
-import { checkEmail, checkWebsite } from '../services/input-rules.js';
-import { checkSiteColumns, parseAccount } from '../services/sites.js';
+import { hashClientAddress } from '../services/common/clients.js';
+import { MAX_DEPTH } from '../services/posting/post.js';
+import { checkEmail, checkWebsite } from '../services/common/input-rules.js';
+import { checkSiteColumns, parseAccount } from '../services/sites/sites.js';
 import { findCommentById } from '../store/comments.js';
 import type { Db } from '../store/dialect.js';
 import {

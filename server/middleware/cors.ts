@@ -7,7 +7,7 @@
  */
 import type { MiddlewareHandler } from 'hono';
 import type { Deps } from '../deps.js';
-import { findSite, isKnownOrigin } from '../services/sites.js';
+import { findSite, isKnownOrigin } from '../services/sites/sites.js';
 
 const ALLOW_METHODS = 'GET, POST, PUT, PATCH, DELETE';
 const ALLOW_HEADERS = 'Content-Type, Authorization, Confab-Edit-Token, Idempotency-Key';

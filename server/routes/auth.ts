@@ -11,8 +11,8 @@ import type { Deps } from '../deps.js';
 import type { AppEnv } from '../env.js';
 import { AppError, invalid } from '../errors.js';
 import { limitBody, readJson, requireJson } from '../middleware/json-body.js';
-import { SignInError } from '../services/oauth.js';
-import { endSession, requireSession } from '../services/sessions.js';
+import { SignInError } from '../services/sign-in/provider-client.js';
+import { endSession, requireSession } from '../services/sign-in/sessions.js';
 import {
   beginSignIn,
   completeSignIn,
@@ -20,7 +20,7 @@ import {
   finishSignIn,
   listProviders,
   startSignIn,
-} from '../services/sign-in.js';
+} from '../services/sign-in/flow.js';
 import { signedInPage, signInFailedPage, startPage, type Page } from './auth-pages.js';
 
 const beginInput = z.object({

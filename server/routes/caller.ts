@@ -5,8 +5,8 @@
 import type { Context } from 'hono';
 import type { Deps } from '../deps.js';
 import type { AppEnv } from '../env.js';
-import { hashClientAddress, resolveClientAddress } from '../services/clients.js';
-import type { Caller } from '../services/authorship.js';
+import { hashClientAddress, resolveClientAddress } from '../services/common/clients.js';
+import type { Caller } from '../services/common/authorship.js';
 import { bearer } from './auth.js';
 
 export function callerOf(c: Context<AppEnv>, deps: Deps): Caller {

@@ -7,9 +7,9 @@ import { z } from 'zod';
 import type { Deps } from '../deps.js';
 import type { AppEnv } from '../env.js';
 import { limitBody, readJson, requireJson } from '../middleware/json-body.js';
-import { deleteComment, editComment } from '../services/comments-edit.js';
-import { postComment } from '../services/comments-post.js';
-import { previewComment } from '../services/preview.js';
+import { deleteComment, editComment } from '../services/posting/edit.js';
+import { postComment } from '../services/posting/post.js';
+import { previewComment } from '../services/posting/preview.js';
 import { callerOf } from './caller.js';
 
 const newComment = z.object({

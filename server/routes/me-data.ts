@@ -8,8 +8,8 @@ import { Hono, type Context } from 'hono';
 import type { Deps } from '../deps.js';
 import type { AppEnv } from '../env.js';
 import { AppError } from '../errors.js';
-import { eraseReader, exportReaderData } from '../services/reader-data.js';
-import { requireSession, type Session } from '../services/sessions.js';
+import { eraseReader, exportReaderData } from '../services/data/reader-data.js';
+import { requireSession, type Session } from '../services/sign-in/sessions.js';
 import { bearer, requestOrigin } from './auth.js';
 
 function session(c: Context<AppEnv>, deps: Deps): Promise<Session> {

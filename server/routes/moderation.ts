@@ -9,10 +9,10 @@ import type { Deps } from '../deps.js';
 import type { AppEnv } from '../env.js';
 import { invalid } from '../errors.js';
 import { limitBody, readJson, requireJson } from '../middleware/json-body.js';
-import { listAudit } from '../services/audit.js';
-import { banAuthor, liftBan, listBans } from '../services/bans.js';
-import { issueGuard } from '../services/guard.js';
-import { changeSettings, toModSettings } from '../services/mod-settings.js';
+import { listAudit } from '../services/moderation/audit.js';
+import { banAuthor, liftBan, listBans } from '../services/moderation/bans.js';
+import { issueGuard } from '../services/posting/guard.js';
+import { changeSettings, toModSettings } from '../services/moderation/settings.js';
 import {
   ACTIONS,
   applyAction,
@@ -20,10 +20,10 @@ import {
   listModeratedSites,
   lockThread,
   readQueue,
-} from '../services/moderation.js';
-import { MODERATION_POLICIES, getSite } from '../services/sites.js';
-import { ownOrigin, requireStaff, type StaffRole } from '../services/staff.js';
-import { requireSession } from '../services/sessions.js';
+} from '../services/moderation/actions.js';
+import { MODERATION_POLICIES, getSite } from '../services/sites/sites.js';
+import { ownOrigin, requireStaff, type StaffRole } from '../services/moderation/staff.js';
+import { requireSession } from '../services/sign-in/sessions.js';
 import { requestOrigin } from './auth.js';
 import { callerOf } from './caller.js';
 

@@ -6,7 +6,7 @@ import { Hono } from 'hono';
 import type { Deps } from '../deps.js';
 import type { AppEnv } from '../env.js';
 import { invalid } from '../errors.js';
-import { countComments, readThread } from '../services/comments-read.js';
+import { countComments, readThread } from '../services/reading/threads.js';
 import { bearer, requestOrigin } from './auth.js';
 
 function required(value: string | undefined, field: string): string {

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { chromiumArgs, findChromium } from '../../scripts/chromium.mjs';
 
-const CLI = 'dist/server/cli.js';
+const CLI = 'bin/confab.js';
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

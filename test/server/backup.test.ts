@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -12,46 +11,18 @@ import {
   backupFileName,
   createBackupScheduler,
   restoreDatabase,
-} from '../../server/services/backup.js';
-import { addSite } from '../../server/services/sites.js';
+} from '../../server/services/data/backup.js';
+import { addSite } from '../../server/services/sites/sites.js';
 import {
   inspectDatabaseFile,
   openDatabase,
   type OpenedDatabase,
 } from '../../server/store/dialect.js';
 import { guestComment, json, makeTestApp, ORIGIN, type TestApp } from './helpers.js';
+import { runCli, type Run } from './support/cli.js';
 
-const CLI = ['--import', 'tsx', 'server/cli.ts'];
-
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[], db: string): Run {
-  const r = spawnSync(process.execPath, [...CLI, ...args], {
-    env: { PATH: process.env.PATH, CONFAB_DB: db },
-    encoding: 'utf8',
-  });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-/** `confab <args>` as a child process, without blocking the event loop (the app keeps writing). */
-function cliAsync(args: string[], db: string): Promise<Run> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [...CLI, ...args], {
-      env: { PATH: process.env.PATH, CONFAB_DB: db },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('close', (status) => {
-      done({ status, stdout, stderr });
-    });
-  });
-}
+/** `confab <args>` on the database file `db`, in-process. */
+const cli = (args: string[], db: string): Promise<Run> => runCli(args, { CONFAB_DB: db });
 
 async function commentIds(file: string): Promise<Set<string>> {
   const opened = openDatabase(file);
@@ -108,7 +79,7 @@ describe('confab backup and restore', () => {
     // `confab backup` in another process, on its own connection, while the load goes on.
     const before = [...acknowledged];
     const file = join(t.dir, 'backups', 'during-load.sqlite');
-    const run = await cliAsync(['backup', file], db);
+    const run = await cli(['backup', file], db);
     const duringBackup = acknowledged.length - before.length;
     load_.writing = false;
     await load;
@@ -123,7 +94,7 @@ describe('confab backup and restore', () => {
 
     // Restore it into a fresh database, as the documented procedure does.
     const target = join(t.dir, 'restored', 'confab.sqlite');
-    const restored = cli(['restore', file], target);
+    const restored = await cli(['restore', file], target);
     assert.equal(restored.status, 0, restored.stderr);
     assert.match(restored.stdout, /Restored/);
     assert.deepEqual(inspectDatabaseFile(target).integrity, ['ok']);
@@ -135,7 +106,7 @@ describe('confab backup and restore', () => {
   it('refuses to replace a file unless --force, and never leaves a partial file', async () => {
     const file = join(t.dir, 'backups', 'twice.sqlite');
     await backupDatabase(connect(), file);
-    const second = cli(['backup', file], db);
+    const second = await cli(['backup', file], db);
     assert.equal(second.status, 1);
     assert.match(second.stderr, /exists; pass --force/);
     await assert.rejects(backupDatabase(connect(), file), /exists; pass --force/);
@@ -148,8 +119,11 @@ describe('confab backup and restore', () => {
     await assert.rejects(backupDatabase(connect(), db, { force: true }), /the database itself/);
   });
 
-  it('backs up only a database that exists', () => {
-    const missing = cli(['backup', join(t.dir, 'x.sqlite')], join(t.dir, 'nothing-here.sqlite'));
+  it('backs up only a database that exists', async () => {
+    const missing = await cli(
+      ['backup', join(t.dir, 'x.sqlite')],
+      join(t.dir, 'nothing-here.sqlite'),
+    );
     assert.equal(missing.status, 1);
     assert.match(missing.stderr, /no database at/);
     assert.ok(!existsSync(join(t.dir, 'nothing-here.sqlite')), 'no database was created');
@@ -173,7 +147,7 @@ describe('confab backup and restore', () => {
     // The test app holds `db` open, as a running server would.
     const good = join(t.dir, 'backups', 'good.sqlite');
     await backupDatabase(connect(), good);
-    const busy = cli(['restore', good], db);
+    const busy = await cli(['restore', good], db);
     assert.equal(busy.status, 1);
     assert.match(busy.stderr, /in use \(is the server running\?\); stop it first, or pass --force/);
     await assert.rejects(restoreDatabase(good, db), /in use/);

@@ -1,28 +1,16 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-
-const CLI = ['--import', 'tsx', 'server/cli.ts'];
-
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
+import { runCli, type Run } from './support/cli.js';
 
 describe('confab CLI', () => {
   let dir: string;
   let env: NodeJS.ProcessEnv;
-  const run = (args: string[], extra: NodeJS.ProcessEnv = {}): Run => {
-    const r = spawnSync(process.execPath, [...CLI, ...args], {
-      env: { ...env, ...extra },
-      encoding: 'utf8',
-    });
-    return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-  };
+  const run = (args: string[], extra: NodeJS.ProcessEnv = {}): Promise<Run> =>
+    runCli(args, { ...env, ...extra });
 
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'confab-cli-'));
@@ -32,14 +20,14 @@ describe('confab CLI', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('migrates a new database file, creating its folder', () => {
-    const r = run(['migrate']);
+  it('migrates a new database file, creating its folder', async () => {
+    const r = await run(['migrate']);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /up to date/);
   });
 
-  it('adds, lists and updates a site, with its owners and moderators', () => {
-    const added = run([
+  it('adds, lists and updates a site, with its owners and moderators', async () => {
+    const added = await run([
       'site',
       'add',
       'myblog',
@@ -57,7 +45,7 @@ describe('confab CLI', () => {
     assert.equal(added.status, 0, added.stderr);
     assert.match(added.stdout, /Added site myblog/);
     assert.match(added.stdout, /owner: github:583231/);
-    const updated = run([
+    const updated = await run([
       'site',
       'update',
       'myblog',
@@ -83,7 +71,7 @@ describe('confab CLI', () => {
       '--no-spam-check',
     ]);
     assert.equal(updated.status, 0, updated.stderr);
-    const listed = run(['site', 'list', '--json']);
+    const listed = await run(['site', 'list', '--json']);
     assert.deepEqual(JSON.parse(listed.stdout), [
       {
         id: 'myblog',
@@ -102,24 +90,24 @@ describe('confab CLI', () => {
         roles: [{ account: 'keycloak:3f2a:b', role: 'moderator' }],
       },
     ]);
-    const bad = run(['site', 'update', 'myblog', '--owner', 'alice@example.com']);
+    const bad = await run(['site', 'update', 'myblog', '--owner', 'alice@example.com']);
     assert.notEqual(bad.status, 0);
     assert.match(bad.stderr, /provider:id/);
   });
 
-  it('lists who has signed in (none yet)', () => {
-    const r = run(['user', 'list']);
+  it('lists who has signed in (none yet)', async () => {
+    const r = await run(['user', 'list']);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /Nobody has signed in yet/);
   });
 
-  it('takes settings from CONFAB_* environment twins, flags winning', () => {
-    const r = run(['site', 'add', 'envblog'], {
+  it('takes settings from CONFAB_* environment twins, flags winning', async () => {
+    const r = await run(['site', 'add', 'envblog'], {
       CONFAB_ORIGIN: 'https://env.example',
       CONFAB_MODERATION: 'all',
     });
     assert.equal(r.status, 0, r.stderr);
-    const sites = JSON.parse(run(['site', 'list', '--json']).stdout) as {
+    const sites = JSON.parse((await run(['site', 'list', '--json'])).stdout) as {
       id: string;
       origins: string[];
       moderation: string;
@@ -129,7 +117,7 @@ describe('confab CLI', () => {
     assert.equal(site.moderation, 'all');
   });
 
-  it('explains bad input in one line and exits non-zero', () => {
+  it('explains bad input in one line and exits non-zero', async () => {
     const cases: [string[], RegExp][] = [
       [['site', 'add', 'x', '--origin', 'https://blog.example/path'], /not a bare origin/],
       [['site', 'add', 'y'], /at least one --origin/],
@@ -144,7 +132,7 @@ describe('confab CLI', () => {
       [['serve', '--port', 'eighty'], /--port/],
     ];
     for (const [args, message] of cases) {
-      const r = run(args);
+      const r = await run(args);
       assert.notEqual(r.status, 0, args.join(' '));
       assert.match(r.stderr, message, args.join(' '));
     }
@@ -153,7 +141,18 @@ describe('confab CLI', () => {
   it('serves: migrates, prints its URL, answers /healthz, stops on SIGTERM', async () => {
     const child = spawn(
       process.execPath,
-      [...CLI, 'serve', '--port', '0', '--host', '127.0.0.1', '--db', join(dir, 'serve.sqlite')],
+      [
+        '--import',
+        'tsx',
+        'server/cli/run.ts',
+        'serve',
+        '--port',
+        '0',
+        '--host',
+        '127.0.0.1',
+        '--db',
+        join(dir, 'serve.sqlite'),
+      ],
       { env },
     );
     try {

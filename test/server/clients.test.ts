@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { hashClientAddress, resolveClientAddress } from '../../server/services/clients.js';
+import { hashClientAddress, resolveClientAddress } from '../../server/services/common/clients.js';
 
 describe('resolveClientAddress', () => {
   const proxy = ['10.0.0.1', '192.168.0.0/16'];

@@ -11,7 +11,7 @@ import type { CreateCommentResponse } from '../../server/contract.js';
 import type { Deps } from '../../server/deps.js';
 import type { AppEnv } from '../../server/env.js';
 import { importFile } from '../../server/import/index.js';
-import { exportConfab, exportWxr } from '../../server/services/export.js';
+import { exportConfab, exportWxr } from '../../server/services/data/export.js';
 import { replaceSiteRole, upsertUser } from '../../server/store/users.js';
 import { guestComment, json, makeTestApp, ORIGIN, type TestApp } from './helpers.js';
 import { fixture, importInto, stored, type StoredComment } from './import-support.js';

@@ -12,7 +12,8 @@ import { buildRuntime, loadWidget } from '../../server/bootstrap.js';
 import { loadConfig } from '../../server/config.js';
 import type { Deps } from '../../server/deps.js';
 import type { AppEnv } from '../../server/env.js';
-import { addSite, type SiteSettings } from '../../server/services/sites.js';
+import { addSite, type SiteSettings } from '../../server/services/sites/sites.js';
+import { writeWidgetFixture } from './support/widget-fixture.js';
 
 export const ORIGIN = 'https://blog.example';
 
@@ -43,7 +44,7 @@ export async function makeTestApp(
   const { deps, database } = await buildRuntime(config, {
     logger: silent,
     now: () => new Date(clock),
-    widget: options.widget === true ? loadWidget() : undefined,
+    widget: options.widget === true ? loadWidget(writeWidgetFixture(dir)) : undefined,
   });
   // No fill-time minimum or thread limit unless a test asks: most tests post quickly, in bulk.
   await addSite(deps, 'blog', {

@@ -13,8 +13,8 @@ import type {
   ThreadResponse,
   UpdateCommentResponse,
 } from '../../server/contract.js';
-import { hashClientAddress } from '../../server/services/clients.js';
-import { addSite } from '../../server/services/sites.js';
+import { hashClientAddress } from '../../server/services/common/clients.js';
+import { addSite } from '../../server/services/sites/sites.js';
 import { guestComment, json, makeTestApp, ORIGIN, type TestApp } from './helpers.js';
 
 const THREAD = '/2014/03/my-post/';
@@ -847,7 +847,7 @@ describe('GET /confab.js', () => {
   let js: Buffer;
   before(async () => {
     t = await makeTestApp({ widget: true });
-    assert.ok(t.deps.widget !== undefined, 'dist/widget/confab.js is missing: run `npx rollup -c`');
+    assert.ok(t.deps.widget !== undefined);
     js = t.deps.widget.js;
   });
   after(async () => {
@@ -921,7 +921,7 @@ describe('GET /confab-<name>-<hash>.js (the chunks /confab.js loads later)', () 
     t = await makeTestApp({ widget: true });
     const chunks = t.deps.widget?.chunks ?? new Map<string, { js: Buffer }>();
     const found = [...chunks.keys()].find((n) => n.startsWith('confab-sign-in-'));
-    assert.ok(found !== undefined, 'no sign-in chunk in dist/widget: run `npx rollup -c`');
+    assert.ok(found !== undefined, 'the fixture chunk was loaded');
     name = found;
     js = chunks.get(name)!.js;
   });

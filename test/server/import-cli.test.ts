@@ -1,44 +1,33 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fixture } from './import-support.js';
-
-const CLI = ['--import', 'tsx', 'server/cli.ts'];
-
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
+import { runCli, type Run } from './support/cli.js';
 
 describe('confab import / export on the command line', () => {
   let dir: string;
   let env: NodeJS.ProcessEnv;
-  const run = (args: string[]): Run => {
-    const r = spawnSync(process.execPath, [...CLI, ...args], { env, encoding: 'utf8' });
-    return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-  };
-  const count = (): number => {
-    const r = run(['export', '--site', 'blog']);
+  const run = (args: string[]): Promise<Run> => runCli(args, env);
+  const count = async (): Promise<number> => {
+    const r = await run(['export', '--site', 'blog']);
     assert.equal(r.status, 0, r.stderr);
     return (JSON.parse(r.stdout) as { comments: unknown[] }).comments.length;
   };
 
-  before(() => {
+  before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'confab-import-cli-'));
     env = { PATH: process.env.PATH, CONFAB_DB: join(dir, 'confab.sqlite') };
-    const added = run(['site', 'add', 'blog', '--origin', 'https://blog.example']);
+    const added = await run(['site', 'add', 'blog', '--origin', 'https://blog.example']);
     assert.equal(added.status, 0, added.stderr);
   });
   after(() => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('imports a WordPress export and prints a summary', () => {
-    const r = run([
+  it('imports a WordPress export and prints a summary', async () => {
+    const r = await run([
       'import',
       'wordpress',
       fixture('umputun-remark42-wordpress_test-xmlTestWP.xml'),
@@ -53,8 +42,8 @@ describe('confab import / export on the command line', () => {
     assert.equal(r.stderr, '', 'no progress bar when stderr is not a terminal');
   });
 
-  it('--dry-run says what would happen and writes nothing; --json for scripts', () => {
-    const r = run([
+  it('--dry-run says what would happen and writes nothing; --json for scripts', async () => {
+    const r = await run([
       'import',
       'disqus',
       fixture('isso-comments-isso-disqus.xml'),
@@ -67,11 +56,11 @@ describe('confab import / export on the command line', () => {
     const summary = JSON.parse(r.stdout) as { dryRun: boolean; comments: Record<string, number> };
     assert.equal(summary.dryRun, true);
     assert.deepEqual(summary.comments, { published: 4, deleted: 1 });
-    assert.equal(count(), 4);
+    assert.equal(await count(), 4);
   });
 
-  it('--map-url takes OLD NEW pairs', () => {
-    const r = run([
+  it('--map-url takes OLD NEW pairs', async () => {
+    const r = await run([
       'import',
       'isso',
       fixture('isso-comments-isso-generic.json'),
@@ -82,21 +71,21 @@ describe('confab import / export on the command line', () => {
       '--json',
     ]);
     assert.equal(r.status, 0, r.stderr);
-    const data = JSON.parse(run(['export', '--site', 'blog']).stdout) as {
+    const data = JSON.parse((await run(['export', '--site', 'blog'])).stdout) as {
       threads: { key: string }[];
     };
     assert.ok(data.threads.some((t) => t.key === '/archive/0001/'));
   });
 
-  it('exports WXR to stdout', () => {
-    const r = run(['export', '--site', 'blog', '--format', 'wxr']);
+  it('exports WXR to stdout', async () => {
+    const r = await run(['export', '--site', 'blog', '--format', 'wxr']);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /^<\?xml version="1.0" encoding="UTF-8" \?>/);
     assert.equal(r.stdout.match(/<wp:comment>/g)?.length, 6);
   });
 
-  it('explains bad input in one line, exits non-zero and writes nothing', () => {
-    const before = count();
+  it('explains bad input in one line, exits non-zero and writes nothing', async () => {
+    const before = await count();
     const wrongFormat = join(dir, 'not-wxr.xml');
     writeFileSync(wrongFormat, '<?xml version="1.0"?>\n<html><body>hi</body></html>\n');
     const cases: [string[], number, RegExp][] = [
@@ -165,10 +154,10 @@ describe('confab import / export on the command line', () => {
       [['export', '--site', 'blog', '--format', 'csv'], 2, /--format is confab or wxr/],
     ];
     for (const [args, status, message] of cases) {
-      const r = run(args);
+      const r = await run(args);
       assert.equal(r.status, status, `${args.join(' ')}\n${r.stderr}`);
       assert.match(r.stderr, message, args.join(' '));
     }
-    assert.equal(count(), before);
+    assert.equal(await count(), before);
   });
 });

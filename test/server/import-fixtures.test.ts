@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, beforeEach, describe, it } from 'node:test';
-import { hashClientAddress } from '../../server/services/clients.js';
+import { hashClientAddress } from '../../server/services/common/clients.js';
 import { makeTestApp, type TestApp } from './helpers.js';
 import {
   fixture,

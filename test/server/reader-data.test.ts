@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { CreateCommentResponse, Problem, ThreadResponse } from '../../server/contract.js';
-import type { ReaderExport } from '../../server/services/reader-data.js';
-import { createSession } from '../../server/services/sessions.js';
-import { addSite, updateSite } from '../../server/services/sites.js';
+import type { ReaderExport } from '../../server/services/data/reader-data.js';
+import { createSession } from '../../server/services/sign-in/sessions.js';
+import { addSite, updateSite } from '../../server/services/sites/sites.js';
 import { upsertUser } from '../../server/store/users.js';
 import { json, makeTestApp, ORIGIN, type TestApp } from './helpers.js';
+import { runCli } from './support/cli.js';
 
 const OTHER = 'https://other.example';
 
@@ -310,13 +310,9 @@ describe('reader data rights: GET /api/v1/me/export and DELETE /api/v1/me', () =
     const eve = await signUp(t, '1005', 'eve', ['blog', 'other']);
     await say(t, eve, '/f/', 'Eve here');
     await say(t, eve, '/g/', 'Eve there', { site: 'other' });
-    const confab = (...args: string[]) =>
-      spawnSync(process.execPath, ['--import', 'tsx', 'server/cli.ts', ...args], {
-        env: { PATH: process.env.PATH, CONFAB_DB: join(t.dir, 'confab.sqlite') },
-        encoding: 'utf8',
-      });
+    const confab = (...args: string[]) => runCli(args, { CONFAB_DB: join(t.dir, 'confab.sqlite') });
 
-    const exported = confab('user', 'export', 'github:1005');
+    const exported = await confab('user', 'export', 'github:1005');
     assert.equal(exported.status, 0, exported.stderr);
     const data = JSON.parse(exported.stdout) as ReaderExport;
     assert.equal(data.site, null, 'every site');
@@ -329,14 +325,14 @@ describe('reader data rights: GET /api/v1/me/export and DELETE /api/v1/me', () =
     );
     assert.equal(data.sessions.length, 2);
 
-    const one = confab('user', 'erase', 'github:1005', '--site', 'other');
+    const one = await confab('user', 'erase', 'github:1005', '--site', 'other');
     assert.equal(one.status, 0, one.stderr);
     assert.match(one.stdout, /Erased github:1005 on other: 1 comment\(s\) removed/);
     assert.match(one.stdout, /account kept \(comments on other sites\)/);
     assert.equal((await thread(t, '/g/', 'other')).comments.length, 0);
     assert.equal((await thread(t, '/f/')).comments[0]?.author?.name, 'eve');
 
-    const all = confab('user', 'erase', 'github:1005');
+    const all = await confab('user', 'erase', 'github:1005');
     assert.equal(all.status, 0, all.stderr);
     assert.match(all.stdout, /on every site: 1 comment\(s\) removed.*account deleted/);
     assert.equal((await thread(t, '/f/')).comments.length, 0);

@@ -6,7 +6,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Parser } from 'htmlparser2';
-import { createRenderer } from '../../server/services/render.js';
+import { createRenderer } from '../../server/services/common/render.js';
 import type {
   CreateCommentResponse,
   PreviewResponse,

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { CreateCommentResponse, ThreadResponse } from '../../server/contract.js';
-import { MAX_DEPTH } from '../../server/services/comments-post.js';
-import { resolveClientAddress } from '../../server/services/clients.js';
+import { MAX_DEPTH } from '../../server/services/posting/post.js';
+import { resolveClientAddress } from '../../server/services/common/clients.js';
 import { guestComment, json, makeTestApp } from './helpers.js';
 
 describe('robustness', () => {

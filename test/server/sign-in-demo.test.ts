@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { addSite } from '../../server/services/sites.js';
+import { addSite } from '../../server/services/sites/sites.js';
 import { json, makeTestApp, ORIGIN, type TestApp } from './helpers.js';
 import {
   beginTx,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { CreateCommentResponse, Problem, ThreadResponse } from '../../server/contract.js';
-import { addSite } from '../../server/services/sites.js';
+import { addSite } from '../../server/services/sites/sites.js';
 import { guestComment, json, ORIGIN } from './helpers.js';
 import {
   beginTx,

@@ -129,7 +129,7 @@ describe('spam: rate limits per client, account and thread', () => {
   let t: TestApp;
   before(async () => {
     t = await makeTestApp({ site: { rateLimit: 3, threadRateLimit: 5 } });
-    const { addSite } = await import('../../server/services/sites.js');
+    const { addSite } = await import('../../server/services/sites/sites.js');
     await addSite(t.deps, 'other', {
       origins: ['https://other.example'],
       rateLimit: 3,
@@ -380,7 +380,7 @@ describe('spam: housekeeping', () => {
       assert.equal(res.status, 200);
     };
     await act('spam', spam);
-    const { housekeeping } = await import('../../server/services/housekeeping.js');
+    const { housekeeping } = await import('../../server/services/data/housekeeping.js');
     assert.deepEqual(await housekeeping(t.deps), { spamPurged: 0 });
     t.advance(31 * 86_400_000);
     assert.deepEqual(await housekeeping(t.deps), { spamPurged: 1 });

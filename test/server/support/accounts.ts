@@ -3,7 +3,7 @@
  * trip: a real user row, a real role, a real session token (what sign-in would mint).
  */
 import { randomUUID } from 'node:crypto';
-import { createSession } from '../../../server/services/sessions.js';
+import { createSession } from '../../../server/services/sign-in/sessions.js';
 import { replaceSiteRole, upsertUser } from '../../../server/store/users.js';
 import { ORIGIN, type TestApp } from '../helpers.js';
 

@@ -1,0 +1,31 @@
+/**
+ * @module services/housekeeping
+ * What `serve` tidies every few minutes: old rate-limit windows, spent one-time keys of the
+ * guard once they could no longer be replayed anyway, and spam older than
+ * {@link SPAM_KEEP_DAYS} days (WordPress empties its spam after 15; held comments waiting
+ * for a moderator are never purged).
+ */
+import type { Deps } from '../../deps.js';
+import { findCommentById } from '../../store/comments.js';
+import { deleteExpiredClaims, findOldSpamIds } from '../../store/moderation.js';
+import { pruneRateLimits } from '../common/clients.js';
+import { removeComment } from '../comments/remove.js';
+
+export const SPAM_KEEP_DAYS = 30;
+
+export async function housekeeping(deps: Deps): Promise<{ spamPurged: number }> {
+  const now = deps.now();
+  await pruneRateLimits(deps);
+  await deleteExpiredClaims(deps.db, now.toISOString());
+  const before = new Date(now.getTime() - SPAM_KEEP_DAYS * 86_400_000).toISOString();
+  let spamPurged = 0;
+  for (const id of await findOldSpamIds(deps.db, before, 500)) {
+    await deps.db.transaction().execute(async (trx) => {
+      const row = await findCommentById(trx, id);
+      if (row?.status !== 'spam') return;
+      await removeComment(trx, row, now);
+      spamPurged += 1;
+    });
+  }
+  return { spamPurged };
+}

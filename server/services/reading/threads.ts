@@ -1,0 +1,162 @@
+/**
+ * @module services/comments-read
+ * Reading threads and counts. An unknown thread is an empty thread, not a 404.
+ */
+import type { CountsResponse, SortOrder, ThreadResponse } from '../../contract.js';
+import type { Deps } from '../../deps.js';
+import { invalid } from '../../errors.js';
+import {
+  countPublishedInThread,
+  findPublicReplies,
+  findTopLevelPage,
+  type PendingView,
+} from '../../store/comments.js';
+import { authenticate } from '../sign-in/sessions.js';
+import { countPublishedByKeys, findThreadByKey } from '../../store/threads.js';
+import { loadAuthors } from '../comments/authors.js';
+import { buildPublicPage } from '../comments/view.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
+import { checkThreadKey, collect } from '../common/input-rules.js';
+import { getSite } from '../sites/sites.js';
+
+export const SORTS: readonly SortOrder[] = ['oldest', 'newest', 'top'];
+export const DEFAULT_PAGE = 50;
+export const MAX_PAGE = 200;
+export const MAX_COUNT_KEYS = 100;
+
+export interface ThreadQuery {
+  site: string;
+  thread: string;
+  sort?: string | undefined;
+  cursor?: string | undefined;
+  limit?: string | undefined;
+}
+
+/** Who reads: a signed-in reader also sees their own held comments; staff see all held ones. */
+export interface Viewer {
+  sessionToken: string | undefined;
+  origin: string | undefined;
+}
+
+async function pendingViewOf(
+  deps: Deps,
+  siteId: string,
+  viewer: Viewer | undefined,
+): Promise<PendingView> {
+  if (viewer?.sessionToken === undefined) return null;
+  const session = await authenticate(deps, viewer.sessionToken, viewer.origin, siteId);
+  if (session === null) return null;
+  return session.user.role !== null ? { all: true } : { userId: session.user.id };
+}
+
+function isSort(value: string): value is SortOrder {
+  return (SORTS as readonly string[]).includes(value);
+}
+
+export async function readThread(
+  deps: Deps,
+  query: ThreadQuery,
+  viewer?: Viewer,
+): Promise<ThreadResponse> {
+  const site = await getSite(deps, query.site);
+  const key = checkThreadKey(query.thread);
+  const sort = query.sort ?? 'oldest';
+  const limit = query.limit === undefined ? DEFAULT_PAGE : Number(query.limit);
+  const errors = collect(key);
+  if (!isSort(sort)) {
+    errors.push({ field: 'sort', code: 'invalid', message: `sort is one of ${SORTS.join(', ')}` });
+  }
+  if (
+    !Number.isInteger(limit) ||
+    limit < 1 ||
+    limit > MAX_PAGE ||
+    !/^\d+$/.test(query.limit ?? '1')
+  ) {
+    errors.push({
+      field: 'limit',
+      code: 'invalid',
+      message: `limit is a whole number from 1 to ${MAX_PAGE}`,
+    });
+  }
+  const position =
+    query.cursor === undefined || !isSort(sort) ? undefined : decodeCursor(sort, query.cursor);
+  if (query.cursor !== undefined && position === undefined) {
+    errors.push({
+      field: 'cursor',
+      code: 'invalid',
+      message: 'cursor is not one this server gave for this sort',
+    });
+  }
+  if (errors.length > 0 || !key.ok || !isSort(sort)) throw invalid(errors);
+
+  const thread = await findThreadByKey(deps.db, site.id, key.value);
+  if (thread === undefined) {
+    return {
+      thread: {
+        key: key.value,
+        title: null,
+        url: null,
+        locked: false,
+        commentCount: 0,
+        likeCount: 0,
+        liked: false,
+      },
+      comments: [],
+      nextCursor: null,
+    };
+  }
+  const pending = await pendingViewOf(deps, site.id, viewer);
+  const rows = await findTopLevelPage(deps.db, thread.id, sort, limit + 1, position, pending);
+  const tops = rows.slice(0, limit);
+  const last = tops.at(-1);
+  const replies = await findPublicReplies(
+    deps.db,
+    tops.map((r) => r.id),
+    pending,
+  );
+  return {
+    thread: {
+      key: thread.key,
+      title: thread.title,
+      url: thread.url,
+      locked: thread.locked === 1,
+      commentCount: await countPublishedInThread(deps.db, thread.id),
+      likeCount: 0,
+      liked: false,
+    },
+    comments: buildPublicPage(
+      tops,
+      replies,
+      await loadAuthors(deps.db, site.id, [...tops, ...replies]),
+    ),
+    nextCursor: rows.length > limit && last !== undefined ? encodeCursor(sort, last) : null,
+  };
+}
+
+export async function countComments(
+  deps: Deps,
+  siteId: string,
+  keys: readonly string[],
+): Promise<CountsResponse> {
+  const site = await getSite(deps, siteId);
+  if (keys.length === 0) {
+    throw invalid([
+      { field: 'thread', code: 'required', message: 'Give at least one thread key.' },
+    ]);
+  }
+  if (keys.length > MAX_COUNT_KEYS) {
+    throw invalid([
+      {
+        field: 'thread',
+        code: 'too_long',
+        message: `At most ${MAX_COUNT_KEYS} threads per request.`,
+      },
+    ]);
+  }
+  const errors = collect(...keys.map((k) => checkThreadKey(k)));
+  if (errors.length > 0) throw invalid(errors);
+  const found = await countPublishedByKeys(deps.db, site.id, keys);
+  const counts: Record<string, number> = {};
+  for (const key of keys) counts[key] = found.get(key) ?? 0;
+  return { counts };
+}
