@@ -9,6 +9,7 @@ import type { Deps } from './deps.js';
 import type { AppEnv } from './env.js';
 import { AppError } from './errors.js';
 import { siteCors } from './middleware/cors.js';
+import { allowedMethods } from './middleware/method-not-allowed.js';
 import { apiSecurityHeaders } from './middleware/security-headers.js';
 import { adminRoutes } from './routes/admin.js';
 import { authRoutes, meRoutes } from './routes/auth.js';
@@ -18,34 +19,6 @@ import { meDataRoutes } from './routes/me-data.js';
 import { demoRoutes } from './routes/demo.js';
 import { threadRoutes } from './routes/threads.js';
 import { widgetRoutes } from './routes/widget.js';
-
-/** Known paths and their methods, so a wrong method is a 405 with `Allow`, not a 404. */
-const KNOWN: [RegExp, string][] = [
-  [/^\/api\/v1\/threads$/, 'GET'],
-  [/^\/api\/v1\/counts$/, 'GET'],
-  [/^\/api\/v1\/comments$/, 'POST'],
-  [/^\/api\/v1\/comments\/[^/]+$/, 'PATCH, DELETE'],
-  [/^\/api\/v1\/preview$/, 'POST'],
-  [/^\/api\/v1\/guard$/, 'GET'],
-  [/^\/api\/v1\/moderation\/(sites|comments|audit)$/, 'GET'],
-  [/^\/api\/v1\/moderation\/bans$/, 'GET, POST'],
-  [/^\/api\/v1\/moderation\/actions$/, 'POST'],
-  [/^\/api\/v1\/moderation\/comments\/[^/]+$/, 'PATCH'],
-  [/^\/api\/v1\/moderation\/threads\/lock$/, 'PUT'],
-  [/^\/api\/v1\/moderation\/bans\/[^/]+$/, 'DELETE'],
-  [/^\/api\/v1\/moderation\/settings$/, 'GET, PATCH'],
-  [/^\/api\/v1\/me$/, 'GET, DELETE'],
-  [/^\/api\/v1\/me\/export$/, 'GET'],
-  [/^\/auth\/providers$/, 'GET'],
-  [/^\/auth\/(tx|exchange|claim|logout)$/, 'POST'],
-  [/^\/auth\/[^/]+\/start$/, 'GET, POST'],
-  [/^\/auth\/[^/]+\/callback$/, 'GET'],
-  [/^\/healthz$/, 'GET'],
-  [/^\/confab\.js$/, 'GET'],
-  [/^\/confab\.js\.map$/, 'GET'],
-  [/^\/admin$/, 'GET'],
-  [/^\/admin\/admin\.js(\.map)?$/, 'GET'],
-];
 
 function problem(c: Context, error: AppError): Response {
   for (const [name, value] of Object.entries(error.options.headers ?? {})) c.header(name, value);
@@ -63,10 +36,14 @@ export function createApp(deps: Deps): Hono<AppEnv> {
     return problem(c, new AppError(500, 'internal_error'));
   });
 
+  // Read from the routes once they are all registered (the first miss comes after that).
+  let methodsOf: ((path: string) => string[]) | undefined;
   app.notFound((c) => {
-    const known = KNOWN.find(([pattern]) => pattern.test(c.req.path));
-    if (known !== undefined) {
-      return problem(c, new AppError(405, 'method_not_allowed', { headers: { Allow: known[1] } }));
+    methodsOf ??= allowedMethods(app);
+    const allowed = methodsOf(c.req.path);
+    if (allowed.length > 0) {
+      const headers = { Allow: allowed.join(', ') };
+      return problem(c, new AppError(405, 'method_not_allowed', { headers }));
     }
     return problem(c, new AppError(404, 'not_found'));
   });
