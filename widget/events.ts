@@ -1,23 +1,57 @@
 /**
  * @module events
  * Events the widget dispatches. Each bubbles and is composed, so the host page can
- * listen on the element or on `document`.
+ * listen on the element or on `document`. They are also how the elements inside a
+ * thread report to it: `<confab-thread>` listens for its children's events and acts on
+ * them (children never reach into the thread).
  */
-import type { ErrorCode, PublicComment } from '../server/contract.js';
+import type { ErrorCode, ModerationAction, PublicComment } from '../server/contract.js';
 import type { SessionUser } from './api/auth.js';
 import { ApiError } from './api/errors.js';
 
 /** How every Confab event is dispatched. */
-export const init = { bubbles: true, composed: true } as const;
-
-// The events of editing and deleting one's own comment load with that code's chunk.
-export { ConfabCommentDeletedEvent, ConfabCommentEditedEvent } from './events-own.js';
+const init = { bubbles: true, composed: true } as const;
 
 /** A comment was posted (published, or held for moderation: see `comment.status`). */
 export class ConfabCommentPostedEvent extends Event {
   readonly comment: PublicComment;
   constructor(comment: PublicComment) {
     super('confab-comment-posted', init);
+    this.comment = comment;
+  }
+}
+
+/** The reader edited their own comment. */
+export class ConfabCommentEditedEvent extends Event {
+  readonly comment: PublicComment;
+  constructor(comment: PublicComment) {
+    super('confab-comment-edited', init);
+    this.comment = comment;
+  }
+}
+
+/** The reader deleted their own comment; `placeholder` is what stays, or null. */
+export class ConfabCommentDeletedEvent extends Event {
+  readonly id: string;
+  readonly placeholder: PublicComment | null;
+  constructor(id: string, placeholder: PublicComment | null) {
+    super('confab-comment-deleted', init);
+    this.id = id;
+    this.placeholder = placeholder;
+  }
+}
+
+/**
+ * A moderator acted on a comment from the page (`<confab-mod-tools>`). `comment` is the
+ * comment as it is now, public fields only: its `status` is `deleted` or `spam` when it
+ * left the thread (the thread then keeps a placeholder where it has replies).
+ */
+export class ConfabCommentModeratedEvent extends Event {
+  readonly action: ModerationAction;
+  readonly comment: PublicComment;
+  constructor(action: ModerationAction, comment: PublicComment) {
+    super('confab-comment-moderated', init);
+    this.action = action;
     this.comment = comment;
   }
 }
@@ -55,14 +89,28 @@ export class ConfabSignedOutEvent extends Event {
   }
 }
 
+/**
+ * The reader pressed "Comment as a guest" in `<confab-sign-in>`; `<confab-thread>` takes
+ * them to the first field of its form.
+ */
+export class ConfabGuestChosenEvent extends Event {
+  constructor() {
+    super('confab-guest-chosen', init);
+  }
+}
+
 /** What a reader asked of a comment with its buttons (`ConfabComment.act`). */
 export type CommentAction = 'reply' | 'edit' | 'delete';
 
 declare global {
   interface HTMLElementEventMap {
     'confab-comment-posted': ConfabCommentPostedEvent;
+    'confab-comment-edited': ConfabCommentEditedEvent;
+    'confab-comment-deleted': ConfabCommentDeletedEvent;
+    'confab-comment-moderated': ConfabCommentModeratedEvent;
     'confab-error': ConfabErrorEvent;
     'confab-signed-in': ConfabSignedInEvent;
     'confab-signed-out': ConfabSignedOutEvent;
+    'confab-guest-chosen': ConfabGuestChosenEvent;
   }
 }

@@ -1,9 +1,9 @@
 /**
  * @module strings-later
  * The texts that only lazily loaded chunks show (the sign-in box, editing and deleting
- * one's own comments, the moderator tools), so
- * they load with those chunks and stay out of the first-render bundle. Everything else is
- * in `strings.ts`; a locale replaces both.
+ * one's own comments, the moderator tools), so they load with those chunks, after the
+ * thread and its form are on screen. Everything else is in `strings.ts`; a locale
+ * replaces both.
  */
 import type { ModerationAction } from '../server/contract.js';
 
@@ -17,8 +17,6 @@ export const later = {
   change: 'Change',
   /** `state/own.ts`. */
   confirmDelete: 'Delete this comment?',
-  saved: 'Your comment was updated.',
-  removed: 'Your comment was deleted.',
   /** `<confab-mod-tools>`: a button per action. */
   actions: {
     approve: 'Approve',

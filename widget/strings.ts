@@ -38,6 +38,8 @@ export const strings = {
   pinned: 'Pinned',
   pending: 'This comment is awaiting moderation.',
   posted: 'Your comment was posted.',
+  saved: 'Your comment was updated.',
+  removed: 'Your comment was deleted.',
   roles: { owner: 'Author', moderator: 'Moderator' },
   name: 'Name',
   email: 'Email',

@@ -234,7 +234,7 @@ describe('<confab-sign-in>', () => {
       await waitUntil(() => deepText(el).includes('Only signed-in readers can comment here.'));
       await settle(el);
       expect(allByRole(root(el), 'button', 'Comment as a guest')).to.have.length(0);
-      expect(root(el).querySelector('[part=base]')!.classList.contains('req')).to.be.true;
+      expect(root(el).querySelector('[part=base]')!.classList.contains('required')).to.be.true;
       const button = getByRole(root(el), 'button', 'GitHub');
       expect(getComputedStyle(button).backgroundColor).not.to.equal('rgba(0, 0, 0, 0)');
       expect(getByRole(form, 'textbox', 'Comment').value).to.equal('Hello');

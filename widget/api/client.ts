@@ -72,7 +72,7 @@ export class ApiClient {
       'POST',
       'api/v1/comments',
       req,
-      idempotencyKey && { 'Idempotency-Key': idempotencyKey },
+      idempotencyKey === undefined ? undefined : { 'Idempotency-Key': idempotencyKey },
     );
   }
 
@@ -92,7 +92,7 @@ export class ApiClient {
     method: string,
     path: string,
     body?: object,
-    extra?: Record<string, string> | '',
+    extra?: Record<string, string>,
   ): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json', ...extra };
     if (body) headers['content-type'] = 'application/json';

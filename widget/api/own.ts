@@ -8,7 +8,10 @@ import type { DeleteCommentResponse, UpdateCommentResponse } from '../../server/
 import type { ApiClient } from './client.js';
 
 const path = (id: string) => 'api/v1/comments/' + encodeURIComponent(id);
-const edit = (token?: string) => token && { 'Confab-Edit-Token': token };
+
+/** The header that proves a guest wrote the comment; none signed in. */
+const editHeaders = (token: string | undefined) =>
+  token ? { 'Confab-Edit-Token': token } : undefined;
 
 /**
  * Edits one's own comment: a guest's with the edit token it got when posting, a
@@ -20,14 +23,14 @@ export function updateComment(
   token: string | undefined,
   body: string,
 ): Promise<UpdateCommentResponse> {
-  return api.send('PATCH', path(id), { body }, edit(token));
+  return api.send('PATCH', path(id), { body }, editHeaders(token));
 }
 
 /** Deletes one's own comment (as `updateComment`); resolves to the placeholder left behind, or null. */
 export function deleteComment(
   api: ApiClient,
   id: string,
-  token?: string,
+  token: string | undefined,
 ): Promise<DeleteCommentResponse> {
-  return api.send('DELETE', path(id), undefined, edit(token));
+  return api.send('DELETE', path(id), undefined, editHeaders(token));
 }

@@ -1,11 +1,11 @@
-import { LitElement, html, nothing } from 'lit';
+import { LitElement, css, html, nothing } from 'lit';
 import type { PublicComment } from '../../server/contract.js';
 import type { CommentAction } from '../events.js';
 import { avatar } from '../render/avatar.js';
 import { safeFragment, safeUrl } from '../render/safe-html.js';
 import { fullTime, relativeTime } from '../render/time.js';
-import { strings as s } from '../strings.js';
-import { css, shared, tokens } from '../styles/tokens.js';
+import { strings } from '../strings.js';
+import { shared, tokens } from '../styles/tokens.js';
 
 const styles = css`
   header {
@@ -23,12 +23,12 @@ const styles = css`
   [part='badge'] {
     font-size: 0.75em;
     border: 1px solid;
-    border-radius: var(--r);
+    border-radius: var(--_radius);
     padding: 0 0.4em;
   }
   .actions {
     display: flex;
-    gap: var(--g);
+    gap: var(--_gap);
     margin: 0;
   }
 `;
@@ -113,7 +113,7 @@ export class ConfabComment extends LitElement {
     if (!c) return nothing;
     const a = c.author;
     if (!a || c.status === 'deleted')
-      return html`<article part="base" class="m">${s.deleted}</article>`;
+      return html`<article part="base" class="muted">${strings.deleted}</article>`;
     const time = Date.parse(c.createdAt);
     const href = safeUrl(a.url);
     const slot = html`<slot></slot>`;
@@ -124,31 +124,31 @@ export class ConfabComment extends LitElement {
         <span part="author" dir="auto"
           >${href ? html`<a href=${href} rel="nofollow ugc noopener noreferrer">${a.name}</a>` : a.name}</span
         >
-        ${a.role ? html`<span part="badge">${s.roles[a.role]}</span>` : nothing}
-        ${c.pinned ? html`<span part="badge">${s.pinned}</span>` : nothing}
+        ${a.role ? html`<span part="badge">${strings.roles[a.role]}</span>` : nothing}
+        ${c.pinned ? html`<span part="badge">${strings.pinned}</span>` : nothing}
         <time datetime=${c.createdAt} title=${fullTime(time, this.locale)}
           >${relativeTime(time, this.now || Date.now(), this.locale)}</time
         >
-        ${c.editedAt ? html`<span class="m">${s.edited}</span>` : nothing}
-        ${this.replyTo ? html`<span class="m">${s.inReplyTo} ${this.replyTo}</span>` : nothing}
+        ${c.editedAt ? html`<span class="muted">${strings.edited}</span>` : nothing}
+        ${this.replyTo ? html`<span class="muted">${strings.inReplyTo} ${this.replyTo}</span>` : nothing}
       </header>
-      ${c.status === 'pending' ? html`<p class="m">${s.pending}</p>` : nothing}
+      ${c.status === 'pending' ? html`<p class="muted">${strings.pending}</p>` : nothing}
       ${this.editing ? slot : html`<div part="body" class="body" dir="auto">${this.#body[1]}</div>`}
       <p class="actions">
         ${
           this.locked || c.status !== 'published'
             ? nothing
-            : html`<button part="reply-button" class="l" @click=${this.#act('reply', c)}>
-                ${s.reply}
+            : html`<button part="reply-button" class="link" @click=${this.#act('reply', c)}>
+                ${strings.reply}
               </button>`
         }
         ${
           this.own && !this.editing
-            ? html`<button part="action-button" class="l" @click=${this.#act('edit', c)}>
-                  ${s.edit}
+            ? html`<button part="action-button" class="link" @click=${this.#act('edit', c)}>
+                  ${strings.edit}
                 </button>
-                <button part="action-button" class="l" @click=${this.#act('delete', c)}>
-                  ${s.delete}
+                <button part="action-button" class="link" @click=${this.#act('delete', c)}>
+                  ${strings.delete}
                 </button>`
             : nothing
         }

@@ -1,9 +1,9 @@
-import { LitElement, html, nothing } from 'lit';
+import { LitElement, css, html, nothing } from 'lit';
 import { ApiError } from '../api/errors.js';
 import { safeFragment } from '../render/safe-html.js';
 import { loadGuest, saveGuest } from '../state/storage.js';
-import { errorText, strings as s } from '../strings.js';
-import { css, shared, tokens } from '../styles/tokens.js';
+import { errorText, strings } from '../strings.js';
+import { shared, tokens } from '../styles/tokens.js';
 
 /** What the reader typed. */
 export interface Draft {
@@ -28,8 +28,8 @@ export interface Draft {
 
 type Field = 'name' | 'email' | 'url' | 'body';
 
-// `.h` is the honeypot: clipped away to nothing where it is (not off to a side, which a
-// right-to-left page would scroll to), out of the layout, and not display:none.
+// `.honeypot`: clipped away to nothing where it is (not off to a side, which a right-to-left
+// page would scroll to), out of the layout, and not display:none.
 const styles = css`
   form {
     display: grid;
@@ -49,11 +49,11 @@ const styles = css`
     resize: vertical;
   }
   [part='preview'] {
-    border: 1px dashed var(--b);
-    border-radius: var(--r);
+    border: 1px dashed var(--_border);
+    border-radius: var(--_radius);
     padding: 0 0.75em;
   }
-  .h {
+  .honeypot {
     position: absolute;
     clip-path: inset(50%);
   }
@@ -157,10 +157,18 @@ export class ConfabComposer extends LitElement {
         save: !!guest,
       });
       // A reply or an edit just opened by its button: take the reader to the first field.
-      const first = () => this.renderRoot.querySelector<HTMLElement>('input,textarea')?.focus();
-      if (this.cancel) void this.updateComplete.then(first);
+      if (this.cancel) {
+        void this.updateComplete.then(() => {
+          this.focus();
+        });
+      }
     }
     this.#draft = draft as Draft;
+  }
+
+  /** Focuses the form's first field: a guest's Name, else the comment text. */
+  override focus(): void {
+    this.renderRoot.querySelector<HTMLElement>('input, textarea')?.focus();
   }
 
   #onInput(e: Event) {
@@ -207,7 +215,7 @@ export class ConfabComposer extends LitElement {
     const invalid: typeof this.invalid = {};
     for (const f of x.problem.errors ?? []) {
       const field = f.field.replace('author.', '') as Field;
-      if (field in this.#draft) invalid[field] = s.fields[f.code] ?? s.fields.other;
+      if (field in this.#draft) invalid[field] = strings.fields[f.code] ?? strings.fields.other;
     }
     this.invalid = invalid;
   }
@@ -230,11 +238,11 @@ export class ConfabComposer extends LitElement {
   /** A label, an optional hint, the control, and its error, tied together for assistive tech. */
   #field(id: Field, label: string, control: (describedBy: string) => unknown, hint?: string) {
     const error = this.invalid[id];
-    const ids = [hint && id + '-h', error && id + '-e'].filter(Boolean).join(' ');
+    const ids = [hint && id + '-hint', error && id + '-error'].filter(Boolean).join(' ');
     return html`<p>
       <label for=${id}>${label}</label>
-      ${hint ? html`<span id="${id}-h" part="hint" class="m">${hint}</span>` : nothing}
-      ${control(ids)} ${error ? html`<span id="${id}-e" part="error">${error}</span>` : nothing}
+      ${hint ? html`<span id="${id}-hint" part="hint" class="muted">${hint}</span>` : nothing}
+      ${control(ids)} ${error ? html`<span id="${id}-error" part="error">${error}</span>` : nothing}
     </p>`;
   }
 
@@ -262,23 +270,23 @@ export class ConfabComposer extends LitElement {
   override render() {
     const { busy, edit, shown } = this;
     const guest = !edit && !this.signed;
-    const heading = this.replyTo ? s.replyTo(this.replyTo) : s.leave;
-    return html`${edit ? nothing : html`<h3 id="h" part="heading">${heading}</h3>`}
+    const heading = this.replyTo ? strings.replyTo(this.replyTo) : strings.leave;
+    return html`${edit ? nothing : html`<h3 id="heading" part="heading">${heading}</h3>`}
       <form
         part="form"
-        aria-labelledby=${edit ? nothing : 'h'}
+        aria-labelledby=${edit ? nothing : 'heading'}
         @input=${this.#onInput}
         @submit=${this.#onSubmit}
       >
         ${
           guest
             ? [
-                this.#input('name', s.name, 'text'),
-                this.#input('email', s.email, 'email', s.emailHint),
+                this.#input('name', strings.name, 'text'),
+                this.#input('email', strings.email, 'email', strings.emailHint),
                 // Text, not type=url: the server takes a bare "example.com" as https.
-                this.#input('url', s.url, 'text'),
+                this.#input('url', strings.url, 'text'),
                 html`<input
-                  class="h"
+                  class="honeypot"
                   name="homepage"
                   tabindex="-1"
                   autocomplete="off"
@@ -289,7 +297,7 @@ export class ConfabComposer extends LitElement {
         }
         ${this.#field(
           'body',
-          s.body,
+          strings.body,
           (ids) =>
             html`<textarea
                 part="textarea"
@@ -306,28 +314,28 @@ export class ConfabComposer extends LitElement {
                   ? nothing
                   : html`<div part="preview" class="body" dir="auto">${safeFragment(shown)}</div>`
               }`,
-          s.bodyHint,
+          strings.bodyHint,
         )}
         ${
           guest
             ? html`<p>
                 <input type="checkbox" id="save" name="save" .checked=${this.#draft.save} />
-                <label for="save">${s.remember}</label>
+                <label for="save">${strings.remember}</label>
               </p>`
             : nothing
         }
         <p role="alert" part="error">${this.error}</p>
         <p class="row">
           <button part="submit-button" ?disabled=${busy}>
-            ${busy ? (edit ? s.saving : s.posting) : edit ? s.save : s.post}
+            ${busy ? (edit ? strings.saving : strings.posting) : edit ? strings.save : strings.post}
           </button>
           <button part="button" type="button" @click=${this.#togglePreview}>
-            ${shown === undefined ? s.preview : s.edit}
+            ${shown === undefined ? strings.preview : strings.edit}
           </button>
           ${
             this.cancel
               ? html`<button part="button" type="button" @click=${this.cancel}>
-                  ${edit ? s.cancel : s.cancelReply}
+                  ${edit ? strings.cancel : strings.cancelReply}
                 </button>`
               : nothing
           }

@@ -1,7 +1,7 @@
 import { html } from 'lit';
 import { ApiClient } from '../api/client.js';
 import { ConfabErrorEvent } from '../events.js';
-import { strings as s } from '../strings.js';
+import { strings } from '../strings.js';
 import { ConfabElement } from './confab-element.js';
 
 /**
@@ -61,7 +61,7 @@ export class ConfabCount extends ConfabElement {
   }
 
   override render() {
-    return this.value === undefined ? html`<slot></slot>` : s.count(this.value);
+    return this.value === undefined ? html`<slot></slot>` : strings.count(this.value);
   }
 }
 

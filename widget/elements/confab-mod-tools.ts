@@ -1,4 +1,4 @@
-import { LitElement, html, nothing } from 'lit';
+import { LitElement, css, html, nothing } from 'lit';
 import type {
   ModActionRequest,
   ModActionResponse,
@@ -7,16 +7,17 @@ import type {
 } from '../../server/contract.js';
 import type { SessionUser } from '../api/auth.js';
 import { ApiError } from '../api/errors.js';
-import type { OwnHost } from '../state/own.js';
+import { ConfabCommentModeratedEvent } from '../events.js';
 import { later } from '../strings-later.js';
 import { errorText } from '../strings.js';
-import { css, shared, tokens } from '../styles/tokens.js';
+import { shared, tokens } from '../styles/tokens.js';
+import type { ThreadHost } from './thread-host.js';
 
 const styles = css`
   p {
     display: flex;
     flex-wrap: wrap;
-    gap: var(--g);
+    gap: var(--_gap);
     margin: 0.5em 0 0;
   }
 `;
@@ -26,13 +27,15 @@ const styles = css`
  * Unpin (a top-level comment), shown when `user` owns or moderates the site.
  * `<confab-thread>` puts one in every comment, but loads this module (a chunk of its own,
  * which registers the element) only for such a reader: for anyone else the tag stays an
- * empty unknown element. Each button sends `POST /api/v1/moderation/actions` with the
- * reader's session through the thread's client, and
- * changes the thread in place: an approved comment shows as published, a deleted one or
- * spam leaves (or leaves its placeholder when it has replies), a pinned one moves to the top.
+ * empty unknown element. Each button sends `POST /api/v1/moderation/actions` through the
+ * thread (so with the reader's session), and reports what the server did with
+ * `confab-comment-moderated`, on which the thread changes in place: an approved comment
+ * shows as published, a deleted one or spam leaves (or leaves its placeholder when it has
+ * replies), a pinned one moves to the top.
  *
  * @summary Approve, delete, spam and pin buttons for the site's staff.
- * @fires confab-error - An action failed; `code` says why.
+ * @fires confab-comment-moderated - An action succeeded; `comment` is the comment as it is now.
+ * @fires confab-error - An action failed; `code` says why (dispatched by the thread).
  * @csspart button - An action's button.
  * @csspart error - Why the last action failed.
  */
@@ -51,10 +54,10 @@ export class ConfabModTools extends LitElement {
   comment?: PublicComment;
 
   /**
-   * The `<confab-thread>`: its requests carry the moderator's session (and tell the page
-   * when they fail), and its state changes in place after each action.
+   * The `<confab-thread>` the comment is in: requests go through it, carrying the
+   * moderator's session (and telling the page when they fail).
    */
-  thread?: Pick<OwnHost, 'call' | 'ctl'> & { site: string };
+  thread?: ThreadHost;
 
   /** The signed-in reader: the tools show for a site's owners and moderators only. */
   user?: SessionUser | undefined;
@@ -72,26 +75,26 @@ export class ConfabModTools extends LitElement {
   }
 
   async #act(action: ModerationAction) {
-    const { comment: c, thread } = this;
+    const { comment, thread } = this;
     const ask = later.confirm[action];
-    if (!c || !thread || this.busy || (ask && !confirm(ask))) return;
-    const state = thread.ctl;
+    if (!comment || !thread || this.busy || (ask && !confirm(ask))) return;
     this.busy = true;
     this.error = '';
     try {
-      const req: ModActionRequest = { site: thread.site, action, ids: [c.id] };
-      const r = await thread.call((api) =>
-        api.send<ModActionResponse>('POST', 'api/v1/moderation/actions', req),
+      const request: ModActionRequest = { site: thread.site, action, ids: [comment.id] };
+      const response = await thread.request((api) =>
+        api.send<ModActionResponse>('POST', 'api/v1/moderation/actions', request),
       );
-      const m = r.comments.find((x) => x.id === c.id);
-      if (m?.status === 'deleted' || m?.status === 'spam') {
-        // Replies stay: in their thread, a placeholder stands where it was.
-        const replied = state.comments.some((x) => x.parentId === c.id);
-        const placeholder = { ...c, author: null, html: '', status: 'deleted' as const };
-        state.change(c.id, replied ? placeholder : null);
-      } else if (m) {
+      const moderated = response.comments.find((m) => m.id === comment.id);
+      if (moderated) {
         // The public fields only: a moderator's view also has the author's email.
-        state.change(c.id, { ...c, status: m.status, pinned: m.pinned, html: m.html });
+        const now = {
+          ...comment,
+          status: moderated.status,
+          pinned: moderated.pinned,
+          html: moderated.html,
+        };
+        this.dispatchEvent(new ConfabCommentModeratedEvent(action, now));
       }
     } catch (e) {
       this.error =
@@ -108,7 +111,7 @@ export class ConfabModTools extends LitElement {
           (a) =>
             html`<button
               part="button"
-              class="l"
+              class="link"
               ?disabled=${this.busy}
               @click=${() => void this.#act(a)}
             >

@@ -1,14 +1,19 @@
-import { LitElement, html } from 'lit';
+import { LitElement, css, html, type PropertyValues } from 'lit';
 import { listProviders, logOut, whoAmI, type Provider, type Session } from '../api/auth.js';
 import type { ApiClient } from '../api/client.js';
 import { ApiError } from '../api/errors.js';
 import { popupSignIn } from '../api/popup-sign-in.js';
-import { ConfabErrorEvent, ConfabSignedInEvent, ConfabSignedOutEvent } from '../events.js';
+import {
+  ConfabErrorEvent,
+  ConfabGuestChosenEvent,
+  ConfabSignedInEvent,
+  ConfabSignedOutEvent,
+} from '../events.js';
 import { avatar } from '../render/avatar.js';
 import { loadSession, saveSession, sessionKey } from '../state/session.js';
 import { later } from '../strings-later.js';
 import { errorText } from '../strings.js';
-import { css, shared, tokens } from '../styles/tokens.js';
+import { shared, tokens } from '../styles/tokens.js';
 
 /** What opens the sign-in popup: `window.open`'s signature. */
 export type PopupOpener = (url: string, target: string, features: string) => Window | null;
@@ -25,7 +30,7 @@ const styles = css`
   [part='base'] {
     display: grid;
     gap: 0.5em;
-    margin-block: var(--g);
+    margin-block: var(--_gap);
   }
   p {
     margin: 0;
@@ -36,9 +41,9 @@ const styles = css`
     align-items: center;
     gap: 0.5em;
   }
-  .req [part='provider-button'] {
-    background: var(--a);
-    color: var(--at);
+  .required [part='provider-button'] {
+    background: var(--_accent);
+    color: var(--_accent-text);
   }
   [part='name'] {
     font-weight: 600;
@@ -48,8 +53,10 @@ const styles = css`
 /**
  * "Please log in using one of these methods" with a button per provider, or, signed in,
  * "You are commenting using your GitHub account" with Log Out and Change. It is a chunk of
- * its own that `<confab-thread>` loads after its first render, and uses the thread's
- * {@link ApiClient}; it tells the thread about the session with events.
+ * its own that `<confab-thread>` loads once the thread and its form are on screen. The
+ * thread gives it what it needs as properties (its {@link ApiClient}, the site, whether
+ * guests were refused, a session token the server refused); it reports with events (the
+ * session, "Comment as a guest").
  *
  * Signing in (DESIGN.md section 4): the click opens the popup at once (popup blockers
  * allow nothing later), a verifier only this page knows registers the sign-in, and the
@@ -63,6 +70,7 @@ const styles = css`
  * @summary Sign-in buttons, or who the reader is signed in as.
  * @fires confab-signed-in - The reader signed in, or a kept session still works.
  * @fires confab-signed-out - The reader logged out, or the session ended.
+ * @fires confab-guest-chosen - The reader pressed "Comment as a guest".
  * @fires confab-error - A sign-in failed; `code` says why.
  * @csspart base - The whole sign-in area.
  * @csspart provider-button - A provider's button.
@@ -78,6 +86,7 @@ export class ConfabSignIn extends LitElement {
     client: { attribute: false },
     site: {},
     required: { type: Boolean },
+    refusedToken: { attribute: false },
     openPopup: { attribute: false },
     pollInterval: { attribute: false },
     providers: { state: true },
@@ -94,6 +103,13 @@ export class ConfabSignIn extends LitElement {
 
   /** The site takes no guest comments: the sign-in buttons are the only way to comment. */
   required = false;
+
+  /**
+   * A session token the server refused (401 `not_signed_in`: expired, revoked, logged out
+   * elsewhere). If it is this element's session, the session is over: the reader is
+   * signed out here too.
+   */
+  refusedToken?: string | undefined;
 
   /**
    * Opens the popup; `window.open` when unset. It must return the window (no `noopener`):
@@ -117,34 +133,17 @@ export class ConfabSignIn extends LitElement {
   #loads = 0;
   /** Stops the sign-in under way: its message listener, its timer, its loop. */
   #abort?: AbortController;
-  /** The thread this element is in, whose `confab-error` events it hears. */
-  #thread?: HTMLElement | undefined;
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    const root = this.getRootNode();
-    this.#thread = root instanceof ShadowRoot ? (root.host as HTMLElement) : undefined;
-    this.#thread?.addEventListener('confab-error', this.#onError);
-  }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.#thread?.removeEventListener('confab-error', this.#onError);
     this.#abort?.abort();
   }
 
-  /**
-   * A request of the thread failed. Posting as a guest where the site takes none puts the
-   * sign-in buttons forward; a token the server no longer takes (expired, revoked, logged
-   * out elsewhere) means the session is over: signed out here too.
-   */
-  #onError = (e: ConfabErrorEvent) => {
-    if (e.code === 'guests_not_allowed') this.required = true;
-    if (e.code === 'not_signed_in') this.forget();
-  };
-
-  override willUpdate(changed: Map<PropertyKey, unknown>): void {
+  override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('client') || changed.has('site')) void this.#load();
+    if (this.refusedToken !== undefined && this.refusedToken === this.session?.token) {
+      this.forget();
+    }
   }
 
   /** Lists the providers and finds the session: the one held, or a kept one that still works. */
@@ -221,9 +220,9 @@ export class ConfabSignIn extends LitElement {
       void this.updateComplete.then(() => root.querySelector('button')?.focus());
   }
 
-  /** The reader chose to comment as a guest: to the form the thread places right after us. */
+  /** The reader chose to comment as a guest: the thread takes them to its form. */
   #guest() {
-    this.nextElementSibling?.shadowRoot?.querySelector('input')?.focus();
+    this.dispatchEvent(new ConfabGuestChosenEvent());
   }
 
   /** The click on a provider's button. Synchronous up to `open`, so the popup is allowed. */
@@ -283,15 +282,15 @@ export class ConfabSignIn extends LitElement {
           <p>${later.using(label)}</p>
         </div>
         <p class="row">
-          <button part="button" class="l" @click=${this.#logOut}>${later.logOut}</button>
-          <button part="button" class="l" @click=${this.#logOut}>${later.change}</button>
+          <button part="button" class="link" @click=${this.#logOut}>${later.logOut}</button>
+          <button part="button" class="link" @click=${this.#logOut}>${later.change}</button>
         </p>
       </div>`;
     }
     if (!providers.length) return '';
-    return html`<div part="base" class=${this.required ? 'req' : ''}>
-      <p id="p">${later.logIn}</p>
-      <p class="row" role="group" aria-labelledby="p">
+    return html`<div part="base" class=${this.required ? 'required' : ''}>
+      <p id="prompt">${later.logIn}</p>
+      <p class="row" role="group" aria-labelledby="prompt">
         ${providers.map(
           (p) =>
             html`<button
@@ -319,7 +318,7 @@ export class ConfabSignIn extends LitElement {
         this.required
           ? ''
           : html`<p>
-              <button part="button" class="l" @click=${this.#guest}>${later.asGuest}</button>
+              <button part="button" class="link" @click=${this.#guest}>${later.asGuest}</button>
             </p>`
       }
       <p role="alert" part="error">${this.error}</p>

@@ -1,4 +1,4 @@
-import { css } from '../styles/tokens.js';
+import { css } from 'lit';
 
 export const styles = css`
   header {
@@ -6,7 +6,7 @@ export const styles = css`
     flex-wrap: wrap;
     align-items: baseline;
     justify-content: space-between;
-    gap: var(--g);
+    gap: var(--_gap);
   }
   ul {
     list-style: none;
@@ -14,14 +14,14 @@ export const styles = css`
     padding: 0;
   }
   li {
-    margin-block: var(--g);
+    margin-block: var(--_gap);
   }
   li ul {
-    padding-inline-start: calc(var(--s) / 2);
-    margin-inline-start: calc(var(--s) / 2 - 1px);
-    border-inline-start: 1px solid var(--b);
+    padding-inline-start: calc(var(--_avatar-size) / 2);
+    margin-inline-start: calc(var(--_avatar-size) / 2 - 1px);
+    border-inline-start: 1px solid var(--_border);
   }
   confab-composer {
-    margin-block: var(--g);
+    margin-block: var(--_gap);
   }
 `;

@@ -1,27 +1,35 @@
-import { html, nothing, type TemplateResult } from 'lit';
+import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import type { CreateCommentRequest, PublicComment, SortOrder } from '../../server/contract.js';
 import type { SessionUser } from '../api/auth.js';
 import { ApiClient } from '../api/client.js';
+import { ApiError } from '../api/errors.js';
 import {
+  ConfabCommentDeletedEvent,
+  ConfabCommentEditedEvent,
   ConfabCommentPostedEvent,
   ConfabErrorEvent,
   type CommentAction,
+  type ConfabCommentModeratedEvent,
   type ConfabSignedInEvent,
 } from '../events.js';
 import type { Guard } from '../state/guard.js';
-import { ThreadController } from '../state/thread-controller.js';
-import type { OwnHost } from '../state/own.js';
 import { loadGrant, saveGrant } from '../state/storage.js';
-import { errorText, strings as s } from '../strings.js';
+import { ThreadController } from '../state/thread-controller.js';
+import { errorText, strings } from '../strings.js';
 import { shared, tokens } from '../styles/tokens.js';
-import type { Draft } from './confab-composer.js';
+import { SORTS, checked, isDepth, isLocale, isSort } from './attributes.js';
 import type { ConfabComment } from './confab-comment.js';
+import type { ConfabComposer, Draft } from './confab-composer.js';
 import { ConfabElement } from './confab-element.js';
 import { styles } from './confab-thread.styles.js';
+import type { ThreadHost } from './thread-host.js';
 
 /** `exportparts` that exposes a child's parts as `<prefix>__<part>` (Shoelace's convention). */
 const exportParts = (prefix: string, parts: string) =>
-  parts.replace(/[\w-]+/g, (p) => `${p}:${prefix}__${p}`).replace(/ /g, ',');
+  parts
+    .split(' ')
+    .map((part) => `${part}:${prefix}__${part}`)
+    .join(',');
 const COMMENT_PARTS = exportParts(
   'comment',
   'base avatar author badge body reply-button action-button',
@@ -31,28 +39,39 @@ const COMPOSER_PARTS = exportParts(
   'form heading input textarea hint preview button submit-button error',
 );
 
+/** The composer open inside a comment: a reply to it, or an edit of it. */
+interface OpenComposer {
+  id: string;
+  edit: boolean;
+  draft: Partial<Draft>;
+}
+
 /**
  * The whole comment section of a page: "N comments on “Title”", the threaded list with
  * Reply, and "Leave a Reply". It finds its server from its own script's URL, its thread
  * from `location.pathname` and its title from `document.title`, so
- * `<confab-thread site="myblog"></confab-thread>` is all a page needs.
+ * `<confab-thread site="myblog"></confab-thread>` is all a page needs. An attribute it
+ * cannot use falls back to its default, with a warning in the console.
  *
  * It is the only element that talks to the server: it owns the {@link ApiClient} and the
- * thread's state, and acts on what its comments and composers ask for. Once the thread
- * is on screen it loads `<confab-sign-in>` (a chunk of its own), hands it the client, and
- * posts as the reader it reports signed in. A guest's first keystroke or focus in a form
- * loads the spam guard (`state/guard.ts`, a chunk too), through which guests post. Every
- * comment holds a `<confab-mod-tools>`, which only the site's owners and moderators load
- * (a chunk) and see; editing and deleting one's own comment is a chunk as well
- * (`state/own.ts`), which uses the members `call`, `announce` and `ctl`.
+ * thread's state, and acts on what its comments, composers and tools ask for or report.
+ * Once the thread and its form are on screen it loads `<confab-sign-in>` (a chunk of its
+ * own), hands it the client, and posts as the reader it reports signed in. A guest's first
+ * keystroke or focus in a form loads the spam guard (`state/guard.ts`, a chunk too),
+ * through which guests post. Every comment holds a `<confab-mod-tools>`, which only the
+ * site's owners and moderators load (a chunk) and see; editing and deleting one's own
+ * comment is a chunk as well (`state/own.ts`). Those chunks send their requests through
+ * the thread's {@link ThreadHost} interface, and never change the thread themselves.
  *
  * @summary A page's comment thread with its form.
  * @fires confab-comment-posted - The reader posted a comment (published or held).
  * @fires confab-comment-edited - The reader edited their comment.
  * @fires confab-comment-deleted - The reader deleted their comment.
+ * @fires confab-comment-moderated - A moderator acted on a comment (from `<confab-mod-tools>`).
  * @fires confab-error - A request failed; `code` says why.
  * @fires confab-signed-in - The reader signed in (from `<confab-sign-in>`).
  * @fires confab-signed-out - The reader logged out, or their session ended.
+ * @fires confab-guest-chosen - The reader chose to comment as a guest (from `<confab-sign-in>`).
  * @csspart thread - The section around everything.
  * @csspart heading - "N comments on “Title”".
  * @csspart sort - The sort selector.
@@ -72,7 +91,7 @@ const COMPOSER_PARTS = exportParts(
  * @cssprop --confab-gap - Space between comments. Default: 1rem.
  * @cssprop --confab-avatar-size - Avatar width and height. Default: 2.5rem.
  */
-export class ConfabThread extends ConfabElement {
+export class ConfabThread extends ConfabElement implements ThreadHost {
   static override styles = [tokens, shared, styles];
 
   static override properties = {
@@ -85,22 +104,46 @@ export class ConfabThread extends ConfabElement {
     failed: { state: true },
     now: { state: true },
     user: { state: true },
+    guestsRefused: { state: true },
+    refusedToken: { state: true },
   };
 
   /** The page's title for the heading and the server; by default `document.title`. */
   pageTitle = '';
 
-  /** The order of top-level comments: `oldest`, `newest` or `top`. */
-  sort: SortOrder = 'oldest';
+  #sort: SortOrder = 'oldest';
+  #maxDepth = 4;
+  #locale: string | undefined;
 
-  /** How deep replies indent; deeper ones continue at this depth, "in reply to …". */
-  maxDepth = 4;
+  /** The order of top-level comments: `oldest` (the default), `newest` or `top`. */
+  get sort(): SortOrder {
+    return this.#sort;
+  }
+  set sort(value: unknown) {
+    this.#sort = checked(this, 'sort', value, isSort, `one of ${SORTS.join(', ')}`) ?? 'oldest';
+  }
+
+  /** How deep replies indent (4 by default); deeper ones continue there, "in reply to …". */
+  get maxDepth(): number {
+    return this.#maxDepth;
+  }
+  set maxDepth(value: unknown) {
+    this.#maxDepth = checked(this, 'max-depth', value, isDepth, 'a whole number from 1') ?? 4;
+  }
 
   /** A BCP 47 locale for dates and times; the browser's by default. */
-  locale?: string;
+  get locale(): string | undefined {
+    return this.#locale;
+  }
+  set locale(value: unknown) {
+    this.#locale = checked(this, 'locale', value, isLocale, 'a BCP 47 language tag like en-GB');
+  }
 
-  /** The composer open inside a comment: a reply to it, or an edit of it. */
-  private open?: { id: string; edit: boolean; draft: Partial<Draft> };
+  // The thread's own state. Lit's reactive state needs named properties, so these are
+  // TypeScript-private; nothing outside this class uses them.
+
+  /** The composer open inside a comment, if any. */
+  private open?: OpenComposer | undefined;
   /** What the polite live region says. */
   private said = '';
   /** A failure outside any form (deleting, loading more). */
@@ -109,12 +152,18 @@ export class ConfabThread extends ConfabElement {
   private now = 0;
   /** The signed-in reader, if any. */
   private user?: SessionUser | undefined;
+  /** The site refused a guest's comment: the sign-in box puts its buttons forward. */
+  private guestsRefused = false;
+  /** The session token the server last refused (`not_signed_in`): the sign-in box ends it. */
+  private refusedToken?: string | undefined;
 
-  #client?: ApiClient;
+  #client?: ApiClient | undefined;
   /** A guest's spam guard, made when they first write. */
   #guard?: Guard | undefined;
   #timer?: ReturnType<typeof setInterval>;
-  private readonly ctl = new ThreadController(this, () => [
+  /** The sign-in box's chunk has been asked for. */
+  #signInLoading = false;
+  readonly #controller = new ThreadController(this, () => [
     this.#api(),
     this.site,
     this.threadKey(),
@@ -125,26 +174,36 @@ export class ConfabThread extends ConfabElement {
   override connectedCallback(): void {
     super.connectedCallback();
     this.now = Date.now();
-    this.#timer = setInterval(() => (this.now = Date.now()), 15e3);
+    this.#timer = setInterval(() => (this.now = Date.now()), 15_000);
+    this.addEventListener('confab-error', this.#onError);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     clearInterval(this.#timer);
+    this.removeEventListener('confab-error', this.#onError);
+  }
+
+  override willUpdate(changed: PropertyValues<this>): void {
+    if (!this.hasUpdated && !this.site) console.warn('[confab] <confab-thread> needs a site');
+    if (changed.has('server') || changed.has('fetch')) this.#client = this.#guard = undefined;
   }
 
   override updated(): void {
-    // Sign-in is not needed for the first render: its chunk loads once the thread shows
-    // (and registers `<confab-sign-in>`); the browser fetches it once, however often this
-    // asks. If it cannot load (offline, an old cached bundle), the thread works without it.
-    if (this.ctl.thread) import('./confab-sign-in.js').catch(() => undefined);
+    // Reading and writing as a guest need no sign-in box: its chunk (which registers
+    // `<confab-sign-in>`) loads once the thread and its form are on screen, after the
+    // browser has painted them. If it cannot load (offline, an old cached bundle), the
+    // thread works without it.
+    if (this.#controller.thread && !this.#signInLoading) {
+      this.#signInLoading = true;
+      requestAnimationFrame(() => {
+        setTimeout(() => {
+          import('./confab-sign-in.js').catch(() => undefined);
+        });
+      });
+    }
     // Owners and moderators: their tools, a chunk of their own too.
     if (this.user?.role) import('./confab-mod-tools.js').catch(() => undefined);
-  }
-
-  override willUpdate(changed: Map<PropertyKey, unknown>): void {
-    if (!this.hasUpdated && !this.site) console.warn('[confab] <confab-thread> needs a site');
-    if (changed.has('server') || changed.has('fetch')) this.#client = this.#guard = undefined;
   }
 
   /** The client for the current `server` and `fetch`, made when first needed after a change. */
@@ -156,28 +215,46 @@ export class ConfabThread extends ConfabElement {
     return this.pageTitle || document.title;
   }
 
-  /** Awaits a request, telling the page when it fails; the caller shows the error. */
-  private async call<T>(request: (api: ApiClient) => Promise<T>): Promise<T> {
+  /**
+   * Sends a request through the thread's client, with the reader's session if any. A
+   * failure is dispatched as `confab-error` and rethrown, for the caller to show. (The
+   * {@link ThreadHost} interface of the chunks.)
+   */
+  async request<T>(send: (api: ApiClient) => Promise<T>): Promise<T> {
     try {
-      return await request(this.#api());
+      return await send(this.#api());
     } catch (e) {
-      // `<confab-sign-in>` hears it too: a `guests_not_allowed` puts its buttons forward, a
-      // `not_signed_in` (the session ended) signs the reader out.
       this.dispatchEvent(new ConfabErrorEvent(e));
       throw e;
     }
   }
 
+  /**
+   * Every failure in the thread passes here (its own requests, the thread's loading, the
+   * sign-in box's): a site that takes no guests puts the sign-in buttons forward, and a
+   * session token the server no longer takes (expired, revoked, logged out elsewhere) is
+   * over, which the sign-in box is told.
+   */
+  #onError = (e: ConfabErrorEvent) => {
+    if (e.code === 'guests_not_allowed') this.guestsRefused = true;
+    if (e.code === 'not_signed_in') this.refusedToken = this.#api().token;
+  };
+
   /** `<confab-sign-in>` says who the reader is now (both events: no user when signed out). */
-  #session(e: Partial<ConfabSignedInEvent>) {
+  #onSession = (e: Partial<ConfabSignedInEvent>) => {
     this.user = e.user;
     this.#api().token = e.token;
-  }
+  };
+
+  /** "Comment as a guest": to the first field of the main form. */
+  #onGuestChosen = () => {
+    this.renderRoot.querySelector<ConfabComposer>('#leave-a-reply')?.focus();
+  };
 
   /** The reader may edit or delete comment `id`: a guest's by its token, their own signed in. */
   #mine(id: string) {
     const grant = loadGrant(id, this.now);
-    return !!grant && !!(grant.token || this.user);
+    return grant !== undefined && (grant.token !== undefined || this.user !== undefined);
   }
 
   /**
@@ -190,59 +267,116 @@ export class ConfabThread extends ConfabElement {
   };
 
   /**
-   * The reader starts writing: a guest's guard starts. (Should its chunk fail to load, the
-   * post that follows says so; here the failure is left unhandled, for the size budget.)
+   * The reader starts writing: a guest's guard starts. Should its chunk fail to load,
+   * nothing is lost yet: the post loads it again, and says so if it still cannot.
    */
-  #write = () => this.user || this.#guarded();
+  #onWriting = () => {
+    if (!this.user) this.#guarded().catch(() => undefined);
+  };
 
   #preview = async (body: string) =>
-    (await this.call((api) => api.preview({ site: this.site, body }))).html;
+    (await this.request((api) => api.preview({ site: this.site, body }))).html;
 
-  async #post(d: Draft, parentId?: string) {
-    const req: CreateCommentRequest = {
+  async #post(draft: Draft, parentId?: string) {
+    const request: CreateCommentRequest = {
       site: this.site,
       thread: this.threadKey(),
       parentId,
-      body: d.body,
+      body: draft.body,
       threadTitle: this.#titleText(),
       threadUrl: location.href.split('#')[0],
     };
+    const author = {
+      name: draft.name,
+      email: draft.email || undefined,
+      url: draft.url || undefined,
+    };
     // Signed in, the server knows who is writing; a guest posts through the spam guard.
-    const r = await this.call((api) =>
+    const response = await this.request(async (api) =>
       this.user
-        ? api.post(req, d.key)
-        : this.#guarded().then((g) =>
-            g.post(
-              {
-                ...req,
-                author: { name: d.name, email: d.email || undefined, url: d.url || undefined },
-                trap: d.trap,
-              },
-              d.key,
-            ),
-          ),
+        ? api.post(request, draft.key)
+        : (await this.#guarded()).post({ ...request, author, trap: draft.trap }, draft.key),
     );
-    const c = r.comment;
+    const posted = response.comment;
     // Signed in, there is no edit token: the session edits, within the same window.
-    saveGrant(c.id, { token: r.editToken, until: r.editableUntil, body: d.body });
-    this.ctl.add(c);
+    saveGrant(posted.id, {
+      token: response.editToken,
+      until: response.editableUntil,
+      body: draft.body,
+    });
+    this.#controller.add(posted);
     // A reply's composer closes; a reply being written elsewhere stays open.
     if (parentId) this.open = undefined;
-    this.announce(c.status === 'pending' ? s.pending : s.posted, parentId && c.id);
-    this.dispatchEvent(new ConfabCommentPostedEvent(c));
+    this.#announce(
+      posted.status === 'pending' ? strings.pending : strings.posted,
+      parentId && posted.id,
+    );
+    this.dispatchEvent(new ConfabCommentPostedEvent(posted));
+  }
+
+  /** Saves the reader's edit of their comment (`state/own.ts`, a chunk loaded on first use). */
+  async #saveEdit(comment: PublicComment, draft: Draft) {
+    try {
+      const { saveEdit } = await import('../state/own.js');
+      const edited = await saveEdit(this, comment, draft.body);
+      this.#controller.change(comment.id, edited);
+      this.open = undefined;
+      this.#announce(strings.saved, comment.id);
+      this.dispatchEvent(new ConfabCommentEditedEvent(edited));
+    } catch (e) {
+      this.#ownRefused(comment, e);
+      // For the composer to show, with the text kept.
+      throw e;
+    }
+  }
+
+  /** Deletes the reader's comment once they confirm; a failure shows above the thread. */
+  async #deleteOwn(comment: PublicComment) {
+    try {
+      const { deleteOwn } = await import('../state/own.js');
+      const deleted = await deleteOwn(this, comment);
+      if (!deleted) return;
+      this.failed = '';
+      this.#controller.change(comment.id, deleted.placeholder);
+      if (this.open?.id === comment.id) this.open = undefined;
+      this.#announce(strings.removed);
+      this.dispatchEvent(new ConfabCommentDeletedEvent(comment.id, deleted.placeholder));
+    } catch (e) {
+      this.#ownRefused(comment, e);
+      this.failed = errorText(e);
+    }
   }
 
   /**
-   * Saves the reader's edit `d` of their comment `c`, or without `d` deletes it, through a
-   * chunk loaded on first use (`state/own.ts`), which uses `call`, `announce`, `ctl`,
-   * `open` and `failed`.
+   * An edit or a deletion was refused. A right the server no longer grants was forgotten
+   * (`state/own.ts`), so Edit and Delete hide on this update; a comment the server no
+   * longer has leaves the view.
    */
-  async #own(c: PublicComment, d?: Draft) {
-    return (await import('../state/own.js')).edit(this as unknown as OwnHost, c, d);
+  #ownRefused(comment: PublicComment, e: unknown) {
+    if (e instanceof ApiError && e.code === 'not_found') {
+      this.#controller.change(comment.id, null);
+      this.failed = errorText(e);
+    }
+    this.requestUpdate();
   }
 
+  /**
+   * A moderator's action succeeded (`<confab-mod-tools>`). A comment that left (deleted,
+   * spam) leaves the view, or where it has replies, a placeholder stands in its place.
+   */
+  #onModerated = (e: ConfabCommentModeratedEvent) => {
+    const { comment } = e;
+    if (comment.status === 'deleted' || comment.status === 'spam') {
+      const replied = this.#controller.comments.some((c) => c.parentId === comment.id);
+      const placeholder = { ...comment, author: null, html: '', status: 'deleted' as const };
+      this.#controller.change(comment.id, replied ? placeholder : null);
+    } else {
+      this.#controller.change(comment.id, comment);
+    }
+  };
+
   /** Says `text` politely, and focuses comment `id` if given. */
-  private announce(text: string, id?: string | null | false) {
+  #announce(text: string, id?: string | null | false) {
     // A changed text is what makes a live region speak: say the same thing twice differently.
     this.said = this.said === text ? text + '\u00a0' : text;
     if (id) void this.updateComplete.then(() => this.#commentEl(id)?.focus());
@@ -255,7 +389,7 @@ export class ConfabThread extends ConfabElement {
   }
 
   #onAction = (action: CommentAction, comment: PublicComment) => {
-    if (action === 'delete') this.#own(comment).catch((x: unknown) => (this.failed = errorText(x)));
+    if (action === 'delete') void this.#deleteOwn(comment);
     else this.open = { id: comment.id, edit: action === 'edit', draft: {} };
   };
 
@@ -265,22 +399,24 @@ export class ConfabThread extends ConfabElement {
     if (id) this.#commentEl(id)?.focus();
   };
 
-  /** The main form, or with `c` and `open`, a reply to `c` or an edit of it. */
-  #composer(c?: PublicComment, open?: ConfabThread['open']) {
-    const edit = c && open?.edit;
+  /** The main form, or with `comment` and `open`, a reply to it or an edit of it. */
+  #composer(comment?: PublicComment, open?: OpenComposer) {
+    const edit = comment && open?.edit;
     return html`<confab-composer
-      @focusin=${this.#write}
-      @input=${this.#write}
+      @focusin=${this.#onWriting}
+      @input=${this.#onWriting}
+      id=${comment ? nothing : 'leave-a-reply'}
       part="composer"
       exportparts=${COMPOSER_PARTS}
       ?edit=${edit}
       ?signed=${this.user}
       .draft=${open?.draft}
-      reply-to=${c?.author?.name ?? nothing}
-      .body=${(edit && loadGrant(c.id)?.body) || ''}
-      .send=${(d: Draft) => (edit ? this.#own(c, d) : this.#post(d, c?.id))}
+      reply-to=${comment?.author?.name ?? nothing}
+      .body=${(edit && loadGrant(comment.id)?.body) || ''}
+      .send=${(draft: Draft) =>
+        edit ? this.#saveEdit(comment, draft) : this.#post(draft, comment?.id)}
       .preview=${this.#preview}
-      .cancel=${c && this.#close}
+      .cancel=${comment && this.#close}
     ></confab-composer>`;
   }
 
@@ -291,27 +427,28 @@ export class ConfabThread extends ConfabElement {
     depth: number,
     replyTo?: string,
   ): TemplateResult[] {
-    const locked = this.ctl.thread?.locked ?? false;
-    return list.flatMap((c) => {
-      const replies = kids.get(c.id) ?? [];
+    const locked = this.#controller.thread?.locked ?? false;
+    return list.flatMap((comment) => {
+      const replies = kids.get(comment.id) ?? [];
       const nest = depth < this.maxDepth;
-      const open = this.open?.id === c.id ? this.open : undefined;
+      const open = this.open?.id === comment.id ? this.open : undefined;
       const item = html`<li part="item">
         <confab-comment
           part="comment"
           exportparts=${COMMENT_PARTS}
-          .comment=${c}
+          .comment=${comment}
           .now=${this.now}
           .locale=${this.locale}
           .replyTo=${replyTo}
-          ?own=${this.#mine(c.id)}
+          ?own=${this.#mine(comment.id)}
           ?locked=${locked}
           ?editing=${open?.edit}
           .act=${this.#onAction}
-          >${open ? this.#composer(c, open) : nothing}<confab-mod-tools
-            .comment=${c}
+          >${open ? this.#composer(comment, open) : nothing}<confab-mod-tools
+            .comment=${comment}
             .thread=${this}
             .user=${this.user}
+            @confab-comment-moderated=${this.#onModerated}
           ></confab-mod-tools
         ></confab-comment>
         ${
@@ -322,14 +459,14 @@ export class ConfabThread extends ConfabElement {
             : nothing
         }
       </li>`;
-      const name = c.author?.name ?? '…';
+      const name = comment.author?.name ?? '…';
       return nest ? [item] : [item, ...this.#items(replies, kids, depth, name)];
     });
   }
 
   #list() {
-    const { comments } = this.ctl;
-    if (!comments.length) return html`<p part="status">${s.empty}</p>`;
+    const { comments } = this.#controller;
+    if (!comments.length) return html`<p part="status">${strings.empty}</p>`;
     // Group by parent; a reply whose parent is not here (yet) shows at the top level.
     const ids = new Set(comments.map((c) => c.id));
     const kids = new Map<string | null, PublicComment[]>();
@@ -338,32 +475,32 @@ export class ConfabThread extends ConfabElement {
       kids.set(parent, [...(kids.get(parent) ?? []), c]);
     }
     // Pinned comments first, in every sort (a comment pinned here moves up at once).
-    const top = (kids.get(null) ?? []).sort((a, b) => +b.pinned - +a.pinned);
+    const top = (kids.get(null) ?? []).sort((a, b) => Number(b.pinned) - Number(a.pinned));
     return html`<ul part="list" role="list">
       ${this.#items(top, kids, 1)}
     </ul>`;
   }
 
   #body() {
-    const ctl = this.ctl;
-    switch (ctl.status) {
+    const controller = this.#controller;
+    switch (controller.status) {
       case 'initial':
       case 'pending':
-        return html`<p part="status">${s.loading}</p>`;
+        return html`<p part="status">${strings.loading}</p>`;
       case 'error':
-        return html`<p role="alert" part="error">${errorText(ctl.error)}</p>
-          <button part="button" @click=${() => ctl.load()}>${s.retry}</button>`;
+        return html`<p role="alert" part="error">${errorText(controller.error)}</p>
+          <button part="button" @click=${() => controller.load()}>${strings.retry}</button>`;
       case 'complete':
         return html`${this.#list()}
-        ${ctl.error ? html`<p part="error">${errorText(ctl.error)}</p>` : nothing}
+        ${controller.error ? html`<p part="error">${errorText(controller.error)}</p>` : nothing}
         ${
-          ctl.nextCursor
+          controller.nextCursor
             ? html`<button
                 part="button"
-                ?disabled=${ctl.loadingMore}
-                @click=${() => ctl.load(true)}
+                ?disabled=${controller.loadingMore}
+                @click=${() => controller.load(true)}
               >
-                ${s.more}
+                ${strings.more}
               </button>`
             : nothing
         }`;
@@ -372,37 +509,43 @@ export class ConfabThread extends ConfabElement {
 
   /**
    * The main form, once the thread is known, outside the load states: re-sorting or a
-   * failed reload must not take away what the reader is typing.
+   * failed reload must not take away what the reader is typing. The sign-in box above it
+   * is told what the thread learnt (guests refused, a session ended) and reports back with
+   * events.
    */
   #form() {
-    const thread = this.ctl.thread;
+    const thread = this.#controller.thread;
     if (!thread) return nothing;
     return thread.locked
-      ? html`<p part="status">${s.locked}</p>`
+      ? html`<p part="status">${strings.locked}</p>`
       : html`<confab-sign-in
             part="sign-in"
             .client=${this.#api()}
             site=${this.site}
-            @confab-signed-in=${this.#session}
-            @confab-signed-out=${this.#session}
+            ?required=${this.guestsRefused}
+            .refusedToken=${this.refusedToken}
+            @confab-signed-in=${this.#onSession}
+            @confab-signed-out=${this.#onSession}
+            @confab-guest-chosen=${this.#onGuestChosen}
           ></confab-sign-in>
           ${this.#composer()}`;
   }
 
   override render() {
     // title="" keeps the host's `title` attribute from showing as a tooltip everywhere.
-    return html`<section part="thread" title="" aria-labelledby="h">
+    return html`<section part="thread" title="" aria-labelledby="heading">
       <header>
-        <h2 id="h" part="heading">
-          ${s.heading(this.ctl.thread?.commentCount, this.#titleText())}
+        <h2 id="heading" part="heading">
+          ${strings.heading(this.#controller.thread?.commentCount, this.#titleText())}
         </h2>
         <select
           part="sort"
-          aria-label=${s.sort}
-          @change=${(e: Event) => (this.sort = (e.target as HTMLSelectElement).value as SortOrder)}
+          aria-label=${strings.sort}
+          @change=${(e: Event) => (this.sort = (e.target as HTMLSelectElement).value)}
         >
-          ${Object.entries(s.sorts).map(
-            ([v, label]) => html`<option value=${v} ?selected=${v === this.sort}>${label}</option>`,
+          ${Object.entries(strings.sorts).map(
+            ([value, label]) =>
+              html`<option value=${value} ?selected=${value === this.sort}>${label}</option>`,
           )}
         </select>
       </header>

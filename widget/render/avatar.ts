@@ -8,7 +8,7 @@ import { html, type TemplateResult } from 'lit';
 import type { PublicAuthor } from '../../server/contract.js';
 import { safeUrl } from './safe-html.js';
 
-/** How many avatar colours the styles define (`.c0` … `.c7`, in `styles/tokens.ts`). */
+/** How many avatar colours the styles define (`.colour-0` … `.colour-7`, in `styles/tokens.ts`). */
 const COLOURS = 8;
 
 /** The first letters of the first two words, each with any accent that follows it. */
@@ -21,7 +21,7 @@ export function avatar(author: Pick<PublicAuthor, 'name' | 'avatarUrl'>): Templa
   if (src?.startsWith('http')) return html`<img part="avatar" src=${src} alt="" />`;
   let hash = 0;
   for (const ch of author.name) hash = (hash * 31 + ch.charCodeAt(0)) % 997;
-  return html`<span part="avatar" class="c${hash % COLOURS}" aria-hidden="true"
+  return html`<span part="avatar" class="colour-${hash % COLOURS}" aria-hidden="true"
     >${initials(author.name)}</span
   >`;
 }

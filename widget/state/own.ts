@@ -2,88 +2,69 @@
  * @module state/own
  * Editing and deleting the reader's own comments: a chunk `<confab-thread>` loads on the
  * first Save of an edit or the first Delete (readers who never do either never download
- * it, and the first-render bundle stays within its budget). A guest's requests carry the
- * comment's edit token from `state/storage.ts`; a signed-in reader's, the session.
+ * it). A guest's requests carry the comment's edit token from `state/storage.ts`; a
+ * signed-in reader's, the session. Requests go through the thread ({@link ThreadHost});
+ * what the server answered is returned, and the thread shows it.
  */
 import type { PublicComment } from '../../server/contract.js';
 import type { ApiClient } from '../api/client.js';
 import { ApiError } from '../api/errors.js';
 import { deleteComment, updateComment } from '../api/own.js';
-import type { Draft } from '../elements/confab-composer.js';
-import { ConfabCommentDeletedEvent, ConfabCommentEditedEvent } from '../events-own.js';
+import type { ThreadHost } from '../elements/thread-host.js';
 import { later } from '../strings-later.js';
-import { errorText } from '../strings.js';
 import { loadGrant, saveGrant } from './storage.js';
-import type { ThreadController } from './thread-controller.js';
-
-/** What of `<confab-thread>` these functions use (its internal members). */
-export interface OwnHost extends HTMLElement {
-  ctl: ThreadController;
-  /** Awaits a request, telling the page when it fails. */
-  call<T>(request: (api: ApiClient) => Promise<T>): Promise<T>;
-  /** Says `text` politely, and focuses comment `id` if given. */
-  announce(text: string, id?: string): void;
-  /** The composer open inside a comment. */
-  open?: { id: string } | undefined;
-  /** A failure outside any form. */
-  failed: string;
-  requestUpdate(): void;
-}
 
 /**
- * A request made with comment `c`'s edit token (none for a comment posted signed in: the
- * client sends the session). A refusal no retry can fix forgets the grant, which hides
- * Edit and Delete; a comment the server no longer has leaves the view.
+ * Refusals that mean the right to edit is gone for good: the grant is forgotten, which
+ * hides Edit and Delete. (`not_signed_in` is a session that ended, not a lost right:
+ * signed in again, it works.)
  */
-async function own<T>(
-  t: OwnHost,
-  c: PublicComment,
-  request: (api: ApiClient, token?: string) => Promise<T>,
+const LOST_RIGHT: readonly string[] = ['forbidden', 'edit_window_closed', 'not_found'];
+
+/**
+ * A request about comment `comment`, made with its edit token (none for a comment posted
+ * signed in: the client sends the session).
+ */
+async function withGrant<T>(
+  thread: ThreadHost,
+  comment: PublicComment,
+  send: (api: ApiClient, token: string | undefined) => Promise<T>,
 ): Promise<T> {
   try {
-    return await t.call((api) => request(api, loadGrant(c.id)?.token));
+    return await thread.request((api) => send(api, loadGrant(comment.id)?.token));
   } catch (e) {
-    const code = e instanceof ApiError ? e.code : '';
-    // (not_signed_in is a session that ended, not a lost right: signed in again, it works.)
-    if (/^(forbidden|edit_window_closed|not_found)$/.test(code)) saveGrant(c.id);
-    if (code === 'not_found') {
-      t.ctl.change(c.id, null);
-      t.failed = errorText(e);
-    }
-    t.requestUpdate();
+    if (e instanceof ApiError && LOST_RIGHT.includes(e.code)) saveGrant(comment.id);
     throw e;
   }
 }
 
-/**
- * With `d`, saves it as the reader's edit of comment `c` (a failure rejects, for the
- * composer to show); without, deletes `c` once the reader confirms.
- */
-export const edit = (t: OwnHost, c: PublicComment, d?: Draft): Promise<void> =>
-  d ? save(t, c, d) : remove(t, c);
-
-async function save(t: OwnHost, c: PublicComment, d: Draft): Promise<void> {
-  const r = await own(t, c, (api, token) => updateComment(api, c.id, token, d.body));
-  const grant = loadGrant(c.id);
-  if (grant) saveGrant(c.id, { ...grant, body: d.body });
-  t.ctl.change(c.id, r.comment);
-  t.open = undefined;
-  t.announce(later.saved, c.id);
-  t.dispatchEvent(new ConfabCommentEditedEvent(r.comment));
+/** Saves `body` as the reader's new text of `comment`; resolves to the comment as edited. */
+export async function saveEdit(
+  thread: ThreadHost,
+  comment: PublicComment,
+  body: string,
+): Promise<PublicComment> {
+  const response = await withGrant(thread, comment, (api, token) =>
+    updateComment(api, comment.id, token, body),
+  );
+  // The source is kept for the next edit: the server sends only HTML back.
+  const grant = loadGrant(comment.id);
+  if (grant) saveGrant(comment.id, { ...grant, body });
+  return response.comment;
 }
 
-/** Deletes comment `c` once the reader confirms; a failure shows above the thread. */
-async function remove(t: OwnHost, c: PublicComment): Promise<void> {
-  if (!confirm(later.confirmDelete)) return;
-  t.failed = '';
-  try {
-    const r = await own(t, c, (api, token) => deleteComment(api, c.id, token));
-    saveGrant(c.id);
-    t.ctl.change(c.id, r.comment);
-    if (t.open?.id === c.id) t.open = undefined;
-    t.announce(later.removed);
-    t.dispatchEvent(new ConfabCommentDeletedEvent(c.id, r.comment));
-  } catch (e) {
-    t.failed = errorText(e);
-  }
+/**
+ * Deletes `comment` once the reader confirms. Resolves to what stays in its place (a
+ * placeholder over replies, or null), or to undefined when the reader said no.
+ */
+export async function deleteOwn(
+  thread: ThreadHost,
+  comment: PublicComment,
+): Promise<{ placeholder: PublicComment | null } | undefined> {
+  if (!confirm(later.confirmDelete)) return undefined;
+  const response = await withGrant(thread, comment, (api, token) =>
+    deleteComment(api, comment.id, token),
+  );
+  saveGrant(comment.id);
+  return { placeholder: response.comment };
 }

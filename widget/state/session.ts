@@ -5,25 +5,7 @@
  * for the site it was issued for. Without the tick the session lives in memory only.
  */
 import type { Session } from '../api/auth.js';
-
-// Like `state/storage.ts`, which stays out of this chunk's imports to keep the first-render
-// bundle small: storage may be missing or full, so every access tolerates failure.
-function read(key: string): unknown {
-  try {
-    return JSON.parse(localStorage.getItem(key) ?? 'null') ?? undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function write(key: string, value?: unknown): void {
-  try {
-    if (value) localStorage.setItem(key, JSON.stringify(value));
-    else localStorage.removeItem(key);
-  } catch {
-    // Storage disabled or full: the session lasts as long as the page.
-  }
-}
+import { readStored, writeStored } from './storage.js';
 
 /** The storage key for the server at `base` and `site`. */
 export const sessionKey = (base: string, site: string): string =>
@@ -31,17 +13,17 @@ export const sessionKey = (base: string, site: string): string =>
 
 /** The stored session, if it has the right shape and has not lapsed; a lapsed one is dropped. */
 export function loadSession(key: string): Session | undefined {
-  const s = read(key) as Partial<Session> | undefined;
+  const s = readStored(key) as Partial<Session> | undefined;
   const fine =
     typeof s?.token === 'string' &&
     typeof s.user?.name === 'string' &&
     Date.parse(s.expiresAt ?? '') > Date.now();
   if (fine) return s as Session;
-  if (s) write(key);
+  if (s) writeStored(key);
   return undefined;
 }
 
 /** Stores the session, or with none forgets it. */
 export const saveSession = (key: string, s?: Session): void => {
-  write(key, s);
+  writeStored(key, s);
 };

@@ -2,8 +2,9 @@
  * @module state/storage
  * What the widget keeps in the reader's own browser (localStorage): the guest identity
  * they chose to remember, the edit grants of their own comments, their comments held for
- * moderation, and (`state/session.ts`) the session of a reader who chose to stay signed in. Storage can be missing or full
- * (privacy modes, sandboxed frames), so every access tolerates failure.
+ * moderation, and (`state/session.ts`) the session of a reader who chose to stay signed
+ * in. Storage can be missing or full (privacy modes, sandboxed frames), so every access
+ * tolerates failure.
  */
 
 import type { PublicComment } from '../../server/contract.js';
@@ -28,7 +29,7 @@ export interface EditGrant {
 }
 
 /** The stored value, or undefined; what was stored is the caller's to know. */
-function read(key: string): unknown {
+export function readStored(key: string): unknown {
   try {
     return JSON.parse(localStorage.getItem(key) ?? 'null') ?? undefined;
   } catch {
@@ -37,31 +38,34 @@ function read(key: string): unknown {
 }
 
 /** Stores `value`, or with none removes the key. */
-function write(key: string, value?: unknown): void {
+export function writeStored(key: string, value?: unknown): void {
   try {
-    if (value) localStorage.setItem(key, JSON.stringify(value));
-    else localStorage.removeItem(key);
+    if (value === undefined) localStorage.removeItem(key);
+    else localStorage.setItem(key, JSON.stringify(value));
   } catch {
-    // Storage disabled or full: the reader just can't edit later.
+    // Storage disabled or full: what was to be kept lasts as long as the page.
   }
 }
 
-export const loadGuest = () => read('confab:guest') as Guest | undefined;
+export const loadGuest = () => readStored('confab:guest') as Guest | undefined;
 export const saveGuest = (g?: Guest) => {
-  write('confab:guest', g);
+  writeStored('confab:guest', g);
 };
 
 /** The grant for a comment while its edit window is open at `now`; expired ones are dropped. */
 export function loadGrant(id: string, now = Date.now()): EditGrant | undefined {
-  const g = read('confab:edit:' + id) as EditGrant | undefined;
+  const g = readStored('confab:edit:' + id) as EditGrant | undefined;
   if (g && now < Date.parse(g.until)) return g;
-  if (g) write('confab:edit:' + id);
+  if (g) writeStored('confab:edit:' + id);
   return undefined;
 }
 
 export const saveGrant = (id: string, g?: EditGrant) => {
-  write('confab:edit:' + id, g);
+  writeStored('confab:edit:' + id, g);
 };
+
+/** How long the reader's held comments are kept: a week. */
+const HELD_FOR = 7 * 24 * 60 * 60 * 1000;
 
 /**
  * The reader's comments held for moderation in one thread (`confab:held:<site>:<thread>`),
@@ -69,11 +73,11 @@ export const saveGrant = (id: string, g?: EditGrant) => {
  * only their author's browser has them. Kept at most a week after they were written.
  */
 export const loadHeld = (key: string): PublicComment[] =>
-  ((read('confab:held:' + key) ?? []) as PublicComment[]).filter(
-    (c) => Date.now() - Date.parse(c.createdAt) < 6048e5,
+  ((readStored('confab:held:' + key) ?? []) as PublicComment[]).filter(
+    (c) => Date.now() - Date.parse(c.createdAt) < HELD_FOR,
   );
 
 /** Stores a thread's held comments; with none, forgets the key. */
 export const saveHeld = (key: string, held: PublicComment[]) => {
-  write('confab:held:' + key, held.length && held);
+  writeStored('confab:held:' + key, held.length > 0 ? held : undefined);
 };

@@ -3,42 +3,40 @@
  * The `--confab-*` custom properties and their defaults, plus the control, comment body
  * and avatar styles shared by the elements. Defaults derive from `currentColor`, so the widget
  * looks right on light and dark pages alike. Inside, each token is read once into a
- * short private variable that every shadow tree below the thread inherits.
+ * private variable (`--_accent` for `--confab-accent`, and so on) that every shadow tree
+ * below the thread inherits: set on `:host`, it also shuts out any same-named variable of
+ * the page.
  */
-import { unsafeCSS, type CSSResult } from 'lit';
-
-/**
- * Lit's `css` tag for text without interpolations, which is all the widget has. Lit's own
- * tag mainly guards interpolated values; without it, that guard and its long error
- * message stay out of the size-budgeted bundle. Nothing but literal CSS ever reaches it.
- */
-export const css = (strings: TemplateStringsArray): CSSResult => unsafeCSS(strings[0]);
+import { css } from 'lit';
 
 export const tokens = css`
   :host {
     display: block;
     color-scheme: light dark;
-    --a: var(--confab-accent, #1a5fb4);
-    --at: var(--confab-accent-text, #fff);
-    --b: var(--confab-border, color-mix(in srgb, currentColor 22%, transparent));
-    --m: var(--confab-muted, color-mix(in srgb, currentColor 72%, transparent));
-    --r: var(--confab-radius, 6px);
-    --g: var(--confab-gap, 1rem);
-    --s: var(--confab-avatar-size, 2.5rem);
+    --_accent: var(--confab-accent, #1a5fb4);
+    --_accent-text: var(--confab-accent-text, #fff);
+    --_border: var(--confab-border, color-mix(in srgb, currentColor 22%, transparent));
+    --_muted: var(--confab-muted, color-mix(in srgb, currentColor 72%, transparent));
+    --_radius: var(--confab-radius, 6px);
+    --_gap: var(--confab-gap, 1rem);
+    --_avatar-size: var(--confab-avatar-size, 2.5rem);
   }
   @media (prefers-color-scheme: dark) {
     :host {
-      --a: var(--confab-accent, #8cb8ff);
-      --at: var(--confab-accent-text, #111);
+      --_accent: var(--confab-accent, #8cb8ff);
+      --_accent-text: var(--confab-accent-text, #111);
     }
   }
 `;
 
-/** Controls, comment bodies, and avatars (`render/avatar.ts`: a picture, or initials on one of eight colours). */
+/**
+ * Controls, comment bodies, and avatars (`render/avatar.ts`: a picture, or initials on one
+ * of eight colours, `.colour-0` to `.colour-7`).
+ */
 export const shared = css`
   [part='avatar'] {
-    width: var(--s);
-    height: var(--s);
+    width: var(--_avatar-size);
+    height: var(--_avatar-size);
     border-radius: 50%;
     display: inline-grid;
     place-items: center;
@@ -46,28 +44,28 @@ export const shared = css`
     font-weight: 600;
     object-fit: cover;
   }
-  .c0 {
+  .colour-0 {
     background: #b42318;
   }
-  .c1 {
+  .colour-1 {
     background: #b54708;
   }
-  .c2 {
+  .colour-2 {
     background: #7a5c00;
   }
-  .c3 {
+  .colour-3 {
     background: #067647;
   }
-  .c4 {
+  .colour-4 {
     background: #0e7090;
   }
-  .c5 {
+  .colour-5 {
     background: #175cd3;
   }
-  .c6 {
+  .colour-6 {
     background: #6938ef;
   }
-  .c7 {
+  .colour-7 {
     background: #c11574;
   }
   button,
@@ -77,29 +75,30 @@ export const shared = css`
     font: inherit;
     color: inherit;
     background: none;
-    border: 1px solid var(--b);
-    border-radius: var(--r);
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
     padding: 0.35em 0.75em;
   }
   button {
     cursor: pointer;
   }
-  .l {
+  /* A button that looks like a link: Reply, Edit, Log Out, the moderator's actions. */
+  .link {
     border: 0;
     padding: 0;
-    color: var(--a);
+    color: var(--_accent);
   }
   [part~='submit-button'] {
-    background: var(--a);
-    color: var(--at);
+    background: var(--_accent);
+    color: var(--_accent-text);
   }
   :focus-visible {
-    outline: 2px solid var(--a);
+    outline: 2px solid var(--_accent);
     outline-offset: 2px;
   }
-  .m,
+  .muted,
   time {
-    color: var(--m);
+    color: var(--_muted);
     font-size: 0.875em;
   }
   [part='error'] {
@@ -116,10 +115,10 @@ export const shared = css`
   }
   .body blockquote {
     margin-inline: 0;
-    padding-inline-start: var(--g);
-    border-inline-start: 3px solid var(--b);
+    padding-inline-start: var(--_gap);
+    border-inline-start: 3px solid var(--_border);
   }
   .body a {
-    color: var(--a);
+    color: var(--_accent);
   }
 `;
