@@ -1,6 +1,8 @@
 import { aTimeout, expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import type { CreateCommentRequest } from '../../server/contract.js';
 import type { Session } from '../../widget/api/auth.js';
+import { ApiClient } from '../../widget/api/client.js';
+import type { ConfabSignIn } from '../../widget/elements/confab-sign-in.js';
 import type { ConfabThread } from '../../widget/elements/confab-thread.js';
 import '../../widget/define.js';
 import type { ConfabSignedInEvent } from '../../widget/events.js';
@@ -565,6 +567,44 @@ describe('<confab-sign-in>', () => {
       expect(getByRole(mainForm(el), 'textbox', 'Comment').value).to.equal('Do not lose me');
       expect(getByRole(mainForm(el), 'textbox', 'Name')).to.exist;
       expect(deepText(el)).to.contain('You were signed out. Please log in again.');
+      expect(localStorage.getItem(STORED)).to.equal(null);
+    });
+  });
+
+  describe('on its own: told by properties, reporting with events', () => {
+    /** A sign-in box outside any thread, with the client a thread would give it. */
+    async function alone(handler: Handler = server()) {
+      await import('../../widget/elements/confab-sign-in.js');
+      const fetch = fakeFetch(handler);
+      const client = new ApiClient(`${SERVER}/`, fetch);
+      const el = await fixture<ConfabSignIn>(
+        html`<confab-sign-in .client=${client} site="myblog"></confab-sign-in>`,
+      );
+      await waitUntil(() => allByRole(el.shadowRoot!, 'button').length, 'no buttons');
+      return { el, fetch };
+    }
+
+    it('says "Comment as a guest" with confab-guest-chosen, which reaches the page', async () => {
+      const { el } = await alone();
+      const chosen = oneEvent(document, 'confab-guest-chosen');
+      getByRole(el.shadowRoot!, 'button', 'Comment as a guest').click();
+      expect((await chosen).composed).to.be.true;
+    });
+
+    it('ends its session when told the server refused its token, and not another one', async () => {
+      localStorage.setItem(STORED, JSON.stringify(alice));
+      const { el } = await alone();
+      await waitUntil(() =>
+        deepText(el).includes('You are commenting using your Keycloak account'),
+      );
+      el.refusedToken = 'tok-someone-else';
+      await el.updateComplete;
+      expect(deepText(el)).to.contain('You are commenting using your Keycloak account');
+      const signedOut = oneEvent(el, 'confab-signed-out');
+      el.refusedToken = alice.token;
+      await signedOut;
+      await el.updateComplete;
+      expect(getByRole(el.shadowRoot!, 'button', 'Keycloak')).to.exist;
       expect(localStorage.getItem(STORED)).to.equal(null);
     });
   });
