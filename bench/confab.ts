@@ -8,7 +8,8 @@ import { existsSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
-const BIN = fileURLToPath(new URL('../bin/confab.js', import.meta.url));
+/** The installed command's entry; it imports the compiled CLI from dist/. */
+export const BIN = fileURLToPath(new URL('../bin/confab.js', import.meta.url));
 /** The server's last lines of output, kept for the report when it fails. */
 const LOG_LINES = 200;
 
@@ -17,7 +18,7 @@ function env(): NodeJS.ProcessEnv {
   return { PATH: process.env.PATH ?? '' };
 }
 
-function assertBuilt(): void {
+export function assertBuilt(): void {
   if (!existsSync(BIN) || !existsSync(fileURLToPath(new URL('../dist/server', import.meta.url)))) {
     throw new Error('build the server first: npm run build:server');
   }

@@ -4,19 +4,13 @@
  * process of its own), and prints the time, the process's peak RSS and comments per second.
  * Targets (issue 5): at most 60 s and 300 MB RSS. Set BENCH_COMMENTS to change the size.
  */
-import {
-  createWriteStream,
-  existsSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  statSync,
-} from 'node:fs';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { assertBuilt, BIN } from './confab.js';
 
 const COMMENTS = Number(process.env.BENCH_COMMENTS ?? 100_000);
 const PER_POST = 100;
@@ -121,11 +115,10 @@ function peakRss(pid: number): number {
  */
 async function measure(dir: string, file: string): Promise<void> {
   const size = statSync(file).size;
-  const cli = fileURLToPath(new URL('../dist/server/cli.js', import.meta.url));
-  if (!existsSync(cli)) throw new Error('build the server first: npm run build:server');
+  assertBuilt();
   const db = join(dir, 'db.sqlite');
   const confab = (args: string[]) =>
-    spawn(process.execPath, [cli, ...args, '--db', db], { stdio: ['ignore', 'pipe', 'inherit'] });
+    spawn(process.execPath, [BIN, ...args, '--db', db], { stdio: ['ignore', 'pipe', 'inherit'] });
   const add = confab(['site', 'add', 'bench', '--origin', 'https://blog.example']);
   add.stdout.resume();
   await once(add, 'close');

@@ -126,10 +126,10 @@ export function postRow(
   };
 }
 
-/** The mixed row: 50 writers, and readers of the widget's request for the 200 thread. */
+/** The mixed row: 50 writers, and readers of one page (the widget's request). */
 export function mixedRows(
   plan: Plan,
-  readPath: string,
+  page: PageTarget,
   context: Parameters<typeof postRow>[3],
 ): RowSpec[] {
   return [
@@ -140,10 +140,10 @@ export function mixedRows(
       context,
     ),
     {
-      name: 'mixed: read 200 oldest limit 50 first',
+      name: `mixed: read ${page.name}`,
       connections: plan.mixed.readers,
       duration: plan.mixed.seconds,
-      requests: get(readPath),
+      requests: get(page.path),
     },
   ];
 }

@@ -45,13 +45,15 @@ async function runRows(server: ServerProcess, plan: Plan, seeded: SeededThread[]
   }
   const ticks = clockTicks();
   const results: RowResult[] = [];
-  const run = async (...specs: RowSpec[]): Promise<void> => {
+  const run = async (...specs: RowSpec[]): Promise<RowResult[]> => {
     const started = performance.now();
-    results.push(...(await measure(server, ticks, specs)));
+    const rows = await measure(server, ticks, specs);
+    results.push(...rows);
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     progress(`  ${specs.map((s) => s.name).join(' + ')} (${seconds} s)`);
     // Let the server finish what the row left in flight before the next one starts.
     await new Promise((resolve) => setTimeout(resolve, 50));
+    return rows;
   };
 
   progress('finding the pages (walking nextCursor)');
@@ -67,16 +69,20 @@ async function runRows(server: ServerProcess, plan: Plan, seeded: SeededThread[]
   for (const page of [...smallPages, ...largePages]) await run(readRow(plan, page));
   for (const page of largePages) await run(serverTimeRow(plan, page));
   const writing = { random: randomSource(9), threads: postThreads, stored: new Set<string>() };
+  const writes: RowResult[] = [];
   for (const { writers, seconds } of plan.posts) {
-    await run(postRow(postsRowName(writers), writers, seconds, writing));
+    writes.push(...(await run(postRow(postsRowName(writers), writers, seconds, writing))));
   }
-  await run(...mixedRows(plan, pagePath(small.key, 'oldest', 50), writing));
+  const widget = smallPages.find((p) => p.path === pagePath(small.key, 'oldest', 50));
+  if (widget === undefined) throw new Error("no row for the widget's request");
+  const [mixedWrites] = await run(...mixedRows(plan, widget, writing));
+  if (mixedWrites !== undefined) writes.push(mixedWrites);
   progress('reading the posts back');
-  const writers = plan.posts.reduce((n, p) => n + p.writers, plan.mixed.writers);
-  const timeouts = results
-    .filter((r) => r.name.includes('posts, '))
-    .reduce((n, r) => n + r.netErrors, 0);
-  const stored = await checkStored(server.url, postThreads, writing.stored, writers + timeouts);
+  // A writer leaves at most one post unanswered at the end of its row, and one per timeout.
+  const unanswered = writes.reduce((n, r) => n + r.connections + r.netErrors, 0);
+  const stored = await checkStored(server.url, postThreads, writing.stored, unanswered);
+  const gone = server.exited();
+  if (gone !== null) throw new Error(`the server died after the rows (${gone}):\n${server.log()}`);
   return { results, stored };
 }
 
