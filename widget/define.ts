@@ -2,9 +2,9 @@
  * @module define
  * Registers Confab's elements; the bundle's entry (`/confab.js`). Safe to load twice
  * (say, once by the theme and once by a plugin): tags already defined are left alone.
- * It exports nothing; to use the classes, import `index.js`. `<confab-sign-in>` is not
- * here: `<confab-thread>` loads it (a chunk of its own) once it has rendered, and the
- * module registers it.
+ * It exports nothing; to use the classes, import `index.js`. `<confab-sign-in>` and
+ * `<confab-mod-tools>` are not here: `<confab-thread>` loads each (a chunk of its own)
+ * when it needs it, and the module registers it.
  */
 import { ConfabComment } from './elements/confab-comment.js';
 import { ConfabComposer } from './elements/confab-composer.js';

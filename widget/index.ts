@@ -15,6 +15,7 @@ export type { ConfabModTools } from './elements/confab-mod-tools.js';
 // Types only: the module registers `<confab-sign-in>` when `<confab-thread>` loads it.
 export type { ConfabSignIn, PopupOpener } from './elements/confab-sign-in.js';
 export { ConfabThread } from './elements/confab-thread.js';
+export type { ThreadHost } from './elements/thread-host.js';
 export * from './events.js';
 export { safeFragment, safeHtml, safeUrl } from './render/safe-html.js';
 export { ThreadController, type ThreadArgs, type ThreadStatus } from './state/thread-controller.js';
