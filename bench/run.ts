@@ -7,7 +7,7 @@
  * not met fail the run only with --check-goals.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, type ServerProcess } from './confab.js';
 import { measure, type RowResult, type RowSpec } from './load.js';
@@ -94,6 +94,8 @@ async function main(args: readonly string[]): Promise<number> {
   try {
     const sizes = plan.threads.map((t) => t.size.toLocaleString('en')).join(' and ');
     progress(`seeding threads of ${sizes} comments`);
+    // Other work on the machine takes cores from the server: the output says how much there was.
+    const loadBefore = loadavg()[0] ?? NaN;
     const started = performance.now();
     const seeded = seedSite(dir, db, [...plan.threads, ...plan.postThreads]);
     const seedSeconds = (performance.now() - started) / 1000;
@@ -102,6 +104,9 @@ async function main(args: readonly string[]): Promise<number> {
     const met = goals(plan, results);
     const trouble = problems(results);
     console.log(`machine: ${machine()}`);
+    console.log(
+      `load average (1 min): ${loadBefore.toFixed(2)} before the run, ${(loadavg()[0] ?? NaN).toFixed(2)} after`,
+    );
     console.log(
       `mode: ${plan.tiny ? 'tiny' : 'full'}; threads of ${sizes} comments (seeded in ${seedSeconds.toFixed(1)} s by import); server pid ${server.pid}`,
     );
