@@ -12,6 +12,8 @@ import { siteCors } from './middleware/cors.js';
 import { allowedMethods } from './middleware/method-not-allowed.js';
 import { apiSecurityHeaders } from './middleware/security-headers.js';
 import { adminRoutes } from './routes/admin.js';
+import { healthRoutes } from './routes/health.js';
+import { isStorageFailure } from './store/dialect.js';
 import { authRoutes, meRoutes } from './routes/auth.js';
 import { commentRoutes } from './routes/comments.js';
 import { moderationRoutes } from './routes/moderation.js';
@@ -32,6 +34,18 @@ export function createApp(deps: Deps): Hono<AppEnv> {
 
   app.onError((error, c) => {
     if (error instanceof AppError) return problem(c, error);
+    if (isStorageFailure(error)) {
+      deps.storage.failed(error);
+      deps.logger.error(`${c.req.method} ${c.req.path}: the database cannot be written`, error);
+      const retryAfter = 30;
+      return problem(
+        c,
+        new AppError(503, 'storage_unavailable', {
+          retryAfter,
+          headers: { 'Retry-After': String(retryAfter) },
+        }),
+      );
+    }
     deps.logger.error(`${c.req.method} ${c.req.path} failed`, error);
     return problem(c, new AppError(500, 'internal_error'));
   });
@@ -70,11 +84,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.route('/', widgetRoutes(deps));
   app.route('/', adminRoutes(deps));
 
-  app.get('/healthz', async (c) => {
-    await deps.db.selectFrom('settings').select('key').limit(1).execute();
-    c.header('Cache-Control', 'no-store');
-    return c.json({ status: 'ok' });
-  });
+  app.route('/', healthRoutes(deps));
 
   if (deps.config.demo) app.route('/', demoRoutes(deps));
   return app;

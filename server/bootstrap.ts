@@ -12,7 +12,10 @@ import { loadAdmin } from './admin-asset.js';
 import type { Config } from './config.js';
 import type { AdminAsset, Deps, Logger, WidgetAsset } from './deps.js';
 import { createProviderClients } from './services/sign-in/oauth.js';
-import { createRenderer } from './services/common/render.js';
+import { createRenderPool, defaultRenderThreads } from './services/common/render-pool.js';
+import { createEventHub } from './services/events/hub.js';
+import { foldAccountNames } from './services/common/names.js';
+import { createStorageHealth } from './services/common/storage.js';
 import { createAkismet, createSpamService } from './services/posting/spam-check.js';
 import { resolveSecret } from './services/common/secrets.js';
 import { openDatabase, type OpenedDatabase } from './store/dialect.js';
@@ -64,6 +67,8 @@ export const consoleLogger: Logger = {
 export interface Runtime {
   deps: Deps;
   database: OpenedDatabase;
+  /** Stops the render workers and closes the database. */
+  close(): Promise<void>;
 }
 
 export async function buildRuntime(
@@ -78,15 +83,21 @@ export async function buildRuntime(
 ): Promise<Runtime> {
   const database = openDatabase(config.db);
   await migrateToLatest(database.db);
+  await foldAccountNames(database.db);
+  const logger = options.logger ?? consoleLogger;
+  const now = options.now ?? (() => new Date());
+  const events = createEventHub((error) => {
+    logger.error('an events listener failed', error);
+  });
   const deps: Deps = {
     config,
     db: database.db,
-    renderer: createRenderer(),
+    renderer: createRenderPool({ threads: config.renderThreads ?? defaultRenderThreads() }),
     secret: await resolveSecret(database.db, config.secret),
-    now: options.now ?? (() => new Date()),
+    now,
     widget: 'widget' in options ? options.widget : loadWidget(),
     admin: 'admin' in options ? options.admin : 'widget' in options ? undefined : loadAdmin(),
-    logger: options.logger ?? consoleLogger,
+    logger,
     providers: createProviderClients(config.providers, config.publicUrl),
     spam: createSpamService({
       db: database.db,
@@ -94,9 +105,19 @@ export async function buildRuntime(
         config.akismetKey === undefined
           ? undefined
           : createAkismet({ key: config.akismetKey, baseUrl: config.akismetUrl }),
-      logger: options.logger ?? consoleLogger,
-      now: options.now ?? (() => new Date()),
+      logger,
+      now,
+      events,
     }),
+    events,
+    storage: createStorageHealth(now),
   };
-  return { deps, database };
+  return {
+    deps,
+    database,
+    close: async () => {
+      await deps.renderer.close();
+      await database.close();
+    },
+  };
 }

@@ -34,6 +34,8 @@ export interface Config {
   readonly backupEveryMs: number;
   /** How many scheduled backups to keep; older ones are deleted. */
   readonly backupKeep: number;
+  /** Worker threads that render Markdown (0: on the event loop); undefined: cores - 1. */
+  readonly renderThreads: number | undefined;
 }
 
 /** Flag values as given on the command line (strings, or true for bare switches). */
@@ -172,6 +174,12 @@ export function loadConfig(env: NodeJS.ProcessEnv, flags: Flags = {}): Config {
     problems.push('--backup-every and --backup-keep need --backup-dir (CONFAB_BACKUP_DIR)');
   }
 
+  const threads = pick(flags, env, 'render-threads');
+  const renderThreads =
+    threads === undefined
+      ? undefined
+      : integer(problems, '--render-threads (CONFAB_RENDER_THREADS)', threads, 1, 0, 64);
+
   // Akismet's key is a secret: environment only, like CONFAB_SECRET.
   const akismetKey = env.CONFAB_AKISMET_KEY === '' ? undefined : env.CONFAB_AKISMET_KEY;
   const akismetUrl = (env.CONFAB_AKISMET_URL ?? 'https://rest.akismet.com').replace(/\/$/, '');
@@ -195,5 +203,6 @@ export function loadConfig(env: NodeJS.ProcessEnv, flags: Flags = {}): Config {
     backupDir,
     backupEveryMs,
     backupKeep,
+    renderThreads,
   });
 }

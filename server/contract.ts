@@ -102,10 +102,16 @@ export interface GuardResponse {
 /** 201 (published) or 202 (held for moderation). */
 export interface CreateCommentResponse {
   comment: PublicComment;
-  /** A guest's capability to edit or delete this comment within the edit window. Shown once. */
+  /**
+   * A guest's capability to edit or delete this comment within the edit window. Shown once:
+   * a retry answered from its `Idempotency-Key` never carries it (whoever saw the key could
+   * otherwise take the comment over).
+   */
   editToken?: string;
   /** When the edit window closes (ISO time). */
   editableUntil: string;
+  /** True when this answers a retry with the same `Idempotency-Key`: nothing new was saved. */
+  replayed?: boolean;
 }
 
 /** `PATCH /api/v1/comments/:id` */
@@ -259,6 +265,8 @@ export interface ModSettings {
   rateLimit: number;
   /** Comments per minute in one thread from everyone; 0 is off. */
   threadRateLimit: number;
+  /** New threads (a first comment on a page) per hour on the site; 0 is off. */
+  newThreadLimit: number;
   /** Hold comments with more links than this. */
   maxLinks: number;
   /** Words and phrases that hold a comment (case-insensitive, whole words). */
@@ -302,7 +310,37 @@ export type ErrorCode =
   | 'spam_suspected'
   | 'duplicate_comment'
   | 'invalid_state'
+  | 'idempotency_key_reused'
+  | 'invalid_encoding'
+  | 'too_complex'
+  | 'storage_unavailable'
   | 'internal_error';
+
+/**
+ * What the events log records: every change a reader could see. Live streams send these
+ * names; notifications and webhooks read them.
+ */
+export type EventKind =
+  /** A new comment (`detail.status` is `published` or `pending`: held ones only staff see). */
+  | 'comment.created'
+  | 'comment.edited'
+  /** Removed, or left as a placeholder above its replies. */
+  | 'comment.deleted'
+  /** Held for review after it was published (an edit, the spam checker's doubt). */
+  | 'comment.held'
+  | 'comment.approved'
+  | 'comment.spam'
+  | 'comment.pinned'
+  | 'comment.unpinned'
+  | 'thread.locked'
+  | 'thread.unlocked'
+  /** A batch of comments arrived by `confab import` (`detail.comments` is how many). */
+  | 'thread.imported';
+
+/** `GET /healthz` (a `503 storage_unavailable` problem while the database cannot be written). */
+export interface HealthResponse {
+  status: 'ok';
+}
 
 /** One invalid field of a `validation_failed` problem. */
 export interface FieldError {

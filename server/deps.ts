@@ -5,7 +5,9 @@
  */
 import type { Config } from './config.js';
 import type { ProviderClient } from './services/sign-in/provider-client.js';
-import type { Renderer } from './services/common/render.js';
+import type { Renderer } from './services/common/render-pool.js';
+import type { StorageHealth } from './services/common/storage.js';
+import type { EventHub } from './services/events/hub.js';
 import type { SpamService } from './services/posting/spam-service.js';
 import type { Db } from './store/dialect.js';
 
@@ -45,4 +47,8 @@ export interface Deps {
   readonly providers: ReadonlyMap<string, ProviderClient>;
   /** The spam checker's queue (a no-op when no checker is configured). */
   readonly spam: SpamService;
+  /** Whether the database can be written (see services/common/storage.ts). */
+  readonly storage: StorageHealth;
+  /** Wakes this process's consumers of the events log after each commit that wrote events. */
+  readonly events: EventHub;
 }

@@ -32,6 +32,10 @@ const titles: Record<ErrorCode, string> = {
   spam_suspected: 'This looks like spam and was not saved',
   duplicate_comment: 'You already posted this comment',
   invalid_state: 'That action does not apply to this comment in its current state',
+  idempotency_key_reused: 'This Idempotency-Key was already used for a different comment',
+  invalid_encoding: 'The request body is not valid UTF-8',
+  too_complex: 'The comment is too complex to render; simplify its formatting',
+  storage_unavailable: 'The server cannot save anything right now; try again shortly',
   internal_error: 'Something went wrong on the server',
 };
 

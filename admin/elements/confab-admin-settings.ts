@@ -14,6 +14,7 @@ const POLICIES: [ModSettings['moderation'], string][] = [
 type NumberKey =
   | 'rateLimit'
   | 'threadRateLimit'
+  | 'newThreadLimit'
   | 'maxLinks'
   | 'newAccountHours'
   | 'minFillSeconds'
@@ -23,6 +24,7 @@ type NumberKey =
 const NUMBERS: [NumberKey, string, string][] = [
   ['rateLimit', 'Comments per minute per reader', 'Per address and per account; 0 is off.'],
   ['threadRateLimit', 'Comments per minute per thread', 'From everyone together; 0 is off.'],
+  ['newThreadLimit', 'New threads per hour', 'First comments on pages without any yet; 0 is off.'],
   ['maxLinks', 'Most links before a comment is held', 'More links than this: held.'],
   ['newAccountHours', 'Hold comments from accounts younger than (hours)', '0 is off.'],
   [

@@ -149,7 +149,8 @@ async function runServe(args: string[], env: NodeJS.ProcessEnv, io: CliIo): Prom
     return;
   }
   const config = loadConfig(env, values);
-  const { deps, database } = await buildRuntime(config);
+  const runtime = await buildRuntime(config);
+  const { deps, database } = runtime;
   if (deps.widget === undefined)
     io.err('[confab] widget not built: run `npm run build` to serve /confab.js');
   if (config.demo) await seedDemo(deps);
@@ -181,7 +182,7 @@ async function runServe(args: string[], env: NodeJS.ProcessEnv, io: CliIo): Prom
   const stop = (): void => {
     clearInterval(prune);
     const stopped = backups?.stop() ?? Promise.resolve();
-    server.close(() => void stopped.then(() => database.close()).then(() => process.exit(0)));
+    server.close(() => void stopped.then(() => runtime.close()).then(() => process.exit(0)));
     setTimeout(() => process.exit(0), 3000).unref();
   };
   process.once('SIGINT', stop);

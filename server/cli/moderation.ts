@@ -14,6 +14,7 @@ export const MODERATION_USAGE = `  user ban <provider:id> --site <id> [--for 7d 
 
 export const SITE_MODERATION_USAGE = `          [--max-links N] [--blocklist word,phrase ...] [--new-account-hours N]
           [--thread-rate-limit <comments per minute per thread>|off]
+          [--new-thread-limit <new threads per hour on the site>|off]
           [--min-fill <seconds>|off] [--pow <difficulty>|off] [--no-spam-check|--spam-check]`;
 
 export const siteModerationOptions = {
@@ -21,6 +22,7 @@ export const siteModerationOptions = {
   blocklist: { type: 'string', multiple: true },
   'new-account-hours': { type: 'string' },
   'thread-rate-limit': { type: 'string' },
+  'new-thread-limit': { type: 'string' },
   'min-fill': { type: 'string' },
   pow: { type: 'string' },
   'spam-check': { type: 'boolean' },
@@ -48,6 +50,8 @@ export function parseModerationFlags(flags: Flags, env: NodeJS.ProcessEnv): Site
   if (hours !== undefined) settings.newAccountHours = hours;
   const thread = whole(flags, env, 'thread-rate-limit');
   if (thread !== undefined) settings.threadRateLimit = thread;
+  const newThreads = whole(flags, env, 'new-thread-limit');
+  if (newThreads !== undefined) settings.newThreadLimit = newThreads;
   const fill = whole(flags, env, 'min-fill');
   if (fill !== undefined) settings.minFillSeconds = fill;
   const pow = whole(flags, env, 'pow');
@@ -66,7 +70,7 @@ export function describeModeration(site: Site): string[] {
   const off = (n: number, what: string): string => (n === 0 ? 'off' : what);
   return [
     `  hold: more than ${String(site.maxLinks)} links; blocklist: ${site.blocklist.length === 0 ? '(empty)' : site.blocklist.join(', ')}; new accounts: ${off(site.newAccountHours, `younger than ${String(site.newAccountHours)} h`)}`,
-    `  thread rate limit: ${off(site.threadRateLimit, `${String(site.threadRateLimit)} comments per minute`)}`,
+    `  thread rate limit: ${off(site.threadRateLimit, `${String(site.threadRateLimit)} comments per minute`)}; new threads: ${off(site.newThreadLimit, `${String(site.newThreadLimit)} per hour`)}`,
     `  guests: minimum fill time ${off(site.minFillSeconds, `${String(site.minFillSeconds)} s`)}; proof of work ${off(site.proofOfWork, `up to ${String(site.proofOfWork)}`)}; spam check ${site.spamCheck ? 'on' : 'off'}`,
   ];
 }

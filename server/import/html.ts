@@ -332,6 +332,15 @@ export function toMarkdownSource(body: string, format: BodyFormat): string {
 }
 
 /** Names and titles: HTML entities decoded once, tags dropped, for binding as text. */
+/**
+ * Text whose `&` entities are decoded and whose `<` is a character, not a tag: for fields
+ * a source stores HTML-escaped (WordPress escapes comment authors' names).
+ */
+export function decodeEntities(value: string | null): string | null {
+  if (value === null || !value.includes('&')) return value;
+  return plainText(value.replace(/</g, '&lt;'));
+}
+
 export function plainText(value: string | null): string | null {
   if (value === null) return null;
   if (!/[<&]/.test(value)) return value;

@@ -83,6 +83,7 @@ export interface ImportComment {
   kind: ImportKind;
   body: string;
   bodyFormat: BodyFormat;
+  /** The name as its author wrote it: plain text (a parser decodes what its source escaped). */
   authorName: string | null;
   authorEmail: string | null;
   authorUrl: string | null;

@@ -5,6 +5,7 @@
  * WordPress's `?p=N` and `?page_id=N` permalinks keep that query (`/?p=4`): without it
  * every such post would share the key `/`.
  */
+import { checkThreadKey } from '../services/common/input-rules.js';
 
 export interface UrlRule {
   from: string;
@@ -44,7 +45,9 @@ export function threadKeyOf(url: string): string | null {
   const id = query.get('p') ?? query.get('page_id');
   const keep = id !== null && KEY_QUERY.test(`?${query.has('p') ? 'p' : 'page_id'}=${id}`);
   const key = keep ? `${path}?${query.has('p') ? 'p' : 'page_id'}=${id}` : path;
-  return /^\/[\x21-\x7E]*$/.test(key) && key.length <= 500 ? key : null;
+  // Normalised as the API normalises keys, so an imported thread is the widget's thread.
+  const checked = checkThreadKey(key);
+  return checked.ok ? checked.value : null;
 }
 
 /** The page URL kept on the thread: absolute http(s) only, without query or fragment. */

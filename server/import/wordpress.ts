@@ -5,6 +5,7 @@
  * Comment ids are scoped by post: exports cut by hand repeat them across posts.
  */
 import { sqlDateAsUtc } from './dates.js';
+import { decodeEntities } from './html.js';
 import type { ImportComment, ImportKind, ImportRecord, ImportStatus } from './record.js';
 import { walkXml } from './xml.js';
 
@@ -109,7 +110,8 @@ export async function* parseWordpress(
         kind,
         body: c.comment_content ?? '',
         bodyFormat: 'wordpress',
-        authorName: opt(c.comment_author),
+        // WordPress stores names HTML-escaped (`Tom &amp; Jerry`): back to what was typed.
+        authorName: decodeEntities(opt(c.comment_author)),
         authorEmail: opt(c.comment_author_email),
         authorUrl: opt(c.comment_author_url),
         ip: opt(c.comment_author_IP),

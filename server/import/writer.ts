@@ -36,6 +36,9 @@ import type { NewCommentRow } from '../store/schema.js';
 import { findSiteById } from '../store/sites.js';
 import { findThreadById, findThreadByKey, upsertThread } from '../store/threads.js';
 import { plainText, toMarkdownSource } from './html.js';
+import { skeleton } from '../services/common/names.js';
+import { createRenderer } from '../services/common/render.js';
+import { withEvents, type EventWriter } from '../services/events/log.js';
 import type {
   BodyFormat,
   ImportComment,
@@ -120,8 +123,12 @@ const bump = (counts: Record<string, number>, key: string, by = 1): void => {
   counts[key] = (counts[key] ?? 0) + by;
 };
 
+/**
+ * A name is text, kept as written (`Reader <b>` stays so: it is shown as text): only
+ * control, zero-width and bidi-override characters go, and it is cut at 80 characters.
+ */
 function cleanName(raw: string | null): string | null {
-  const text = plainText(raw)
+  const text = raw
     ?.normalize('NFC')
     .replace(/[\p{Cc}\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/gu, ' ')
     .replace(/\s+/gu, ' ')
@@ -160,8 +167,8 @@ export async function importRecords(
 ): Promise<ImportSummary> {
   const summary = emptySummary(options);
   try {
-    await deps.db.transaction().execute(async (trx) => {
-      await new ImportRun(deps, trx, options, summary).run(records);
+    await withEvents(deps, async (trx, events) => {
+      await new ImportRun(deps, trx, events, options, summary).run(records);
       if (options.dryRun === true) throw new DryRunDone();
     });
   } catch (error) {
@@ -179,6 +186,8 @@ class ImportRun {
   /** Address hashes by address (readers come back); bounded. */
   private readonly addressHashes = new Map<string, string | null>();
   private existing = new Map<string, string>();
+  /** Deleted comments with nothing below them, dropped at the end. */
+  private readonly removed = new Set<Node>();
   private siteKnown = false;
   private comments: NewCommentRow[] = [];
   private bodies: { body: string; format: BodyFormat | 'source' }[] = [];
@@ -186,9 +195,13 @@ class ImportRun {
   private seen = 0;
   private readonly now: string;
 
+  /** Renders on this thread: an import is a command of its own, with no requests to keep answering. */
+  private readonly renderer = createRenderer();
+
   constructor(
     private readonly deps: Deps,
     private readonly db: Db,
+    private readonly events: EventWriter,
     private readonly options: ImportOptions,
     private readonly summary: ImportSummary,
   ) {
@@ -218,6 +231,24 @@ class ImportRun {
     }
     await this.flush();
     await this.settle();
+    await this.announce();
+  }
+
+  /** One `thread.imported` event per thread that received comments. */
+  private async announce(): Promise<void> {
+    const perThread = new Map<string, number>();
+    for (const node of this.nodes.values()) {
+      if (!this.removed.has(node))
+        perThread.set(node.threadId, (perThread.get(node.threadId) ?? 0) + 1);
+    }
+    for (const [threadId, comments] of perThread) {
+      await this.events.append({
+        siteId: this.options.site,
+        threadId,
+        kind: 'thread.imported',
+        detail: { comments },
+      });
+    }
   }
 
   private async site(record: ImportSite): Promise<void> {
@@ -456,6 +487,7 @@ class ImportRun {
         provider: user.provider,
         subject: user.subject,
         name: user.name,
+        name_key: skeleton(user.name),
         avatar_url: user.avatarUrl,
         profile_url: user.profileUrl,
         created_at: user.createdAt,
@@ -468,7 +500,7 @@ class ImportRun {
 
   /** Renders the batch's bodies (the server's renderer, as for new comments) and writes it. */
   private async flush(): Promise<void> {
-    const { renderer } = this.deps;
+    const { renderer } = this;
     this.comments.forEach((row, i) => {
       const body = this.bodies[i];
       if (body === undefined) return;
@@ -527,7 +559,7 @@ class ImportRun {
         children.set(node.placedParent, (children.get(node.placedParent) ?? 0) + 1);
     }
     // Deleted comments stay only as placeholders above something.
-    const removed = new Set<Node>();
+    const removed = this.removed;
     // (A Confab export is restored as it is.)
     const leaves = [...this.nodes.values()].filter(
       (n) =>

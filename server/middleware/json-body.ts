@@ -1,7 +1,7 @@
 /**
  * @module middleware/json-body
  * Request bodies: JSON only, size-limited while being read (not trusted from
- * Content-Length), parsed once and checked against a schema. A `text/plain` or form post
+ * Content-Length), valid UTF-8, parsed once and checked against a schema. A `text/plain` or form post
  * — what a cross-site `<form>` can send without a preflight — is refused before parsing.
  */
 import type { Context, MiddlewareHandler } from 'hono';
@@ -35,7 +35,14 @@ export function requireJson(): MiddlewareHandler {
 
 /** The body, parsed and checked; unknown members are dropped. */
 export async function readJson<T extends z.ZodType>(c: Context, schema: T): Promise<z.infer<T>> {
-  const text = await c.req.text();
+  let text: string;
+  try {
+    // Fatal: a byte sequence that is not UTF-8 is refused, never stored as U+FFFD.
+    text = new TextDecoder('utf-8', { fatal: true }).decode(await c.req.arrayBuffer());
+  } catch (error) {
+    if (error instanceof TypeError) throw new AppError(400, 'invalid_encoding');
+    throw error;
+  }
   let value: unknown;
   try {
     value = JSON.parse(text);

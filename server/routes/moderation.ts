@@ -49,6 +49,7 @@ const settings = z
     allowGuests: z.boolean(),
     rateLimit: count,
     threadRateLimit: count,
+    newThreadLimit: count,
     maxLinks: count,
     blocklist: z.array(z.string()),
     newAccountHours: count,

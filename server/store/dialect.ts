@@ -15,6 +15,7 @@ import {
   SqliteDriver,
   type DatabaseConnection,
   type Driver,
+  type SqliteDatabase,
 } from 'kysely';
 import type { Database } from './schema.js';
 
@@ -117,23 +118,83 @@ async function backupInto(sqlite: SQLite.Database, file: string): Promise<void> 
   }
 }
 
-class ImmediateSqliteDriver extends SqliteDriver {
+/**
+ * The connection Kysely's SQLite driver uses, with each statement prepared once: the server
+ * runs the same few dozen statements over and over, and preparing is a good part of a
+ * short query's cost.
+ */
+function preparingOnce(sqlite: SQLite.Database, max = 1000): SqliteDatabase {
+  const statements = new Map<string, SQLite.Statement>();
+  return {
+    close: () => {
+      sqlite.close();
+    },
+    prepare: (text) => {
+      let statement = statements.get(text);
+      if (statement === undefined) {
+        statement = sqlite.prepare(text);
+        // Queries are built from a fixed set of shapes; a runaway set is cut, oldest first.
+        if (statements.size >= max) statements.delete(statements.keys().next().value ?? '');
+        statements.set(text, statement);
+      }
+      return statement;
+    },
+  };
+}
+
+class SqliteFileDriver extends SqliteDriver {
+  readonly #sqlite: SQLite.Database;
+
+  constructor(sqlite: SQLite.Database) {
+    super({ database: preparingOnce(sqlite) });
+    this.#sqlite = sqlite;
+  }
+
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
     await connection.executeQuery(CompiledQuery.raw('begin immediate'));
   }
+
+  /**
+   * A full disk or an I/O error makes SQLite roll the transaction back by itself; a second
+   * rollback would fail ("cannot rollback - no transaction is active") and hide the cause.
+   */
+  override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    if (!this.#sqlite.inTransaction) return;
+    await connection.executeQuery(CompiledQuery.raw('rollback'));
+  }
 }
 
-class ImmediateSqliteDialect extends SqliteDialect {
-  readonly #config: ConstructorParameters<typeof SqliteDialect>[0];
+class SqliteFileDialect extends SqliteDialect {
+  readonly #sqlite: SQLite.Database;
 
-  constructor(config: ConstructorParameters<typeof SqliteDialect>[0]) {
-    super(config);
-    this.#config = config;
+  constructor(sqlite: SQLite.Database) {
+    super({ database: sqlite });
+    this.#sqlite = sqlite;
   }
 
   override createDriver(): Driver {
-    return new ImmediateSqliteDriver(this.#config);
+    return new SqliteFileDriver(this.#sqlite);
   }
+}
+
+/**
+ * Did the database fail for want of storage rather than because of the request? A full
+ * disk, a read-only or failing file, a lock held past the busy timeout (SQLite); a full
+ * disk, too little memory or a lost connection (PostgreSQL's classes 53 and 08).
+ */
+export function isStorageFailure(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') return false;
+  return (
+    /^SQLITE_(FULL|IOERR|READONLY|CANTOPEN|BUSY|LOCKED|NOMEM|PROTOCOL)/.test(code) ||
+    /^(53|08)[0-9A-Z]{3}$/.test(code)
+  );
+}
+
+/** Did a write fail on a FOREIGN KEY constraint? (SQLite's code; PostgreSQL's is 23503.) */
+export function isForeignKeyViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_CONSTRAINT_FOREIGNKEY' || code === '23503';
 }
 
 /** Did a write fail on a UNIQUE constraint? (SQLite's code; PostgreSQL's is 23505.) */
@@ -153,7 +214,7 @@ export function openDatabase(location: string): OpenedDatabase {
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteFileDialect(sqlite) });
   return {
     db,
     dialect: 'sqlite',

@@ -107,6 +107,7 @@ const SITE_COLUMNS = [
   'blocklist',
   'new_account_hours',
   'thread_rate_limit',
+  'new_thread_limit',
   'min_fill_seconds',
   'proof_of_work',
   'spam_check',

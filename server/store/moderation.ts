@@ -190,6 +190,26 @@ export function findActiveBans(db: Db, siteId: string, now: string): Promise<Ban
     .execute();
 }
 
+/** Bans in force at `now` on one of the given targets (kind + value). */
+export function findBansOn(
+  db: Db,
+  siteId: string,
+  now: string,
+  targets: readonly { kind: string; value: string }[],
+): Promise<BanRow[]> {
+  if (targets.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('bans')
+    .selectAll()
+    .where('site_id', '=', siteId)
+    .where((eb) =>
+      eb.or(targets.map((t) => eb.and([eb('kind', '=', t.kind), eb('value', '=', t.value)]))),
+    )
+    .where('lifted_at', 'is', null)
+    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
+    .execute();
+}
+
 // --- audit log -------------------------------------------------------------------------
 
 export async function insertAudit(db: Db, row: AuditLogRow): Promise<void> {
@@ -226,6 +246,16 @@ export async function claimOnce(db: Db, key: string, expiresAt: string): Promise
   return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
 }
 
+/** Was this one-time key used already? (A look only; `claimOnce` is what decides.) */
+export async function isClaimed(db: Db, key: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('pow_replays')
+    .select('key')
+    .where('key', '=', key)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 export async function deleteExpiredClaims(db: Db, now: string): Promise<void> {
   await db.deleteFrom('pow_replays').where('expires_at', '<', now).execute();
 }
@@ -243,21 +273,6 @@ export function findRolesOfAccount(
     .where('subject', '=', subject)
     .orderBy('site_id')
     .execute();
-}
-
-/** Names of a site's owners and moderators (as their providers last said). */
-export async function findStaffNames(db: Db, siteId: string): Promise<string[]> {
-  const rows = await db
-    .selectFrom('site_roles')
-    .innerJoin('users', (join) =>
-      join
-        .onRef('users.provider', '=', 'site_roles.provider')
-        .onRef('users.subject', '=', 'site_roles.subject'),
-    )
-    .select('users.name')
-    .where('site_roles.site_id', '=', siteId)
-    .execute();
-  return rows.map((r) => r.name);
 }
 
 /** Ids of spam created before `before`, oldest first. */

@@ -25,6 +25,17 @@ export async function hitRateLimit(db: Db, bucket: string, windowStart: number):
   return row.hits;
 }
 
+export function findRateLimit(
+  db: Db,
+  bucket: string,
+): Promise<{ window_start: number; hits: number } | undefined> {
+  return db
+    .selectFrom('rate_limits')
+    .select(['window_start', 'hits'])
+    .where('bucket', '=', bucket)
+    .executeTakeFirst();
+}
+
 export async function deleteRateLimitsBefore(db: Db, windowStart: number): Promise<void> {
   await db.deleteFrom('rate_limits').where('window_start', '<', windowStart).execute();
 }

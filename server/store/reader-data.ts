@@ -135,7 +135,7 @@ export async function blankUserRow(db: Db, userId: string, at: string): Promise<
   await db.deleteFrom('auth_transactions').where('user_id', '=', userId).execute();
   await db
     .updateTable('users')
-    .set({ name: '', avatar_url: null, profile_url: null, updated_at: at })
+    .set({ name: '', name_key: '', avatar_url: null, profile_url: null, updated_at: at })
     .where('id', '=', userId)
     .execute();
 }

@@ -4,7 +4,7 @@
  * Dialect-agnostic on purpose: ids are text (random UUIDs made in code), timestamps are
  * ISO-8601 UTC strings (they sort as text), booleans are 0/1 integers.
  */
-import type { Insertable, Selectable, Updateable } from 'kysely';
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 
 export interface SiteTable {
   id: string;
@@ -31,6 +31,8 @@ export interface SiteTable {
   proof_of_work: number;
   /** Run the configured spam checker (Akismet) on new comments: 0/1. */
   spam_check: number;
+  /** New threads (first comments on a page) per hour on the site; 0 means off. */
+  new_thread_limit: number;
 }
 
 export interface ThreadTable {
@@ -41,6 +43,8 @@ export interface ThreadTable {
   url: string | null;
   locked: number;
   created_at: string;
+  /** The id of the thread's last event (0 before any): what a cached page is keyed by. */
+  version: Generated<number>;
 }
 
 export interface CommentTable {
@@ -65,6 +69,8 @@ export interface CommentTable {
   edit_token_hash: string | null;
   /** A client-chosen key that makes a retried POST return the first comment. */
   idempotency_key: string | null;
+  /** SHA-256 of what was posted with that key: a retry must send the same. */
+  request_hash: string | null;
   score: number;
   pinned: number;
   created_at: string;
@@ -129,6 +135,8 @@ export interface UserTable {
   /** The provider's stable id for the account (OIDC `sub`); never an email. */
   subject: string;
   name: string;
+  /** The name folded for look-alike checks (`skeleton`); null until start-up fills it in. */
+  name_key: string | null;
   avatar_url: string | null;
   profile_url: string | null;
   created_at: string;
@@ -187,6 +195,18 @@ export interface ImportSourceTable {
   imported_at: string;
 }
 
+/** One change a reader could see. Never a body, an email, an address or a name. */
+export interface EventTable {
+  id: Generated<number>;
+  site_id: string;
+  thread_id: string;
+  kind: string;
+  comment_id: string | null;
+  /** JSON object of public facts (`{"from":"pending","to":"published"}`), or null. */
+  detail: string | null;
+  created_at: string;
+}
+
 export interface Database {
   sites: SiteTable;
   threads: ThreadTable;
@@ -201,6 +221,7 @@ export interface Database {
   audit_log: AuditLogTable;
   pow_replays: PowReplayTable;
   import_sources: ImportSourceTable;
+  events: EventTable;
 }
 
 export type UserRow = Selectable<UserTable>;
@@ -211,8 +232,11 @@ export type SiteRow = Selectable<SiteTable>;
 export type NewSiteRow = Insertable<SiteTable>;
 export type SiteUpdate = Updateable<SiteTable>;
 export type ThreadRow = Selectable<ThreadTable>;
+export type NewThreadRow = Insertable<ThreadTable>;
 export type CommentRow = Selectable<CommentTable>;
 export type NewCommentRow = Insertable<CommentTable>;
 export type BanRow = Selectable<BanTable>;
 export type AuditLogRow = Selectable<AuditLogTable>;
 export type ImportSourceRow = Selectable<ImportSourceTable>;
+export type EventRow = Selectable<EventTable>;
+export type NewEventRow = Insertable<EventTable>;

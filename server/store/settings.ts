@@ -22,3 +22,12 @@ export async function insertSettingIfMissing(db: Db, key: string, value: string)
     .execute();
   return (await findSetting(db, key)) ?? value;
 }
+
+/** Writes `value` under `key`, replacing what was there. */
+export async function upsertSetting(db: Db, key: string, value: string): Promise<void> {
+  await db
+    .insertInto('settings')
+    .values({ key, value })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
+    .execute();
+}

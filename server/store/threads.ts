@@ -3,7 +3,7 @@
  * SQL for threads: one per page, keyed by (site, URL path).
  */
 import type { Db } from './dialect.js';
-import type { ThreadRow } from './schema.js';
+import type { NewThreadRow, ThreadRow } from './schema.js';
 
 export function findThreadByKey(
   db: Db,
@@ -23,7 +23,7 @@ export function findThreadById(db: Db, id: string): Promise<ThreadRow | undefine
 }
 
 /** Inserts the thread unless (site, key) exists; either way returns the stored row. */
-export async function upsertThread(db: Db, row: ThreadRow): Promise<ThreadRow> {
+export async function upsertThread(db: Db, row: NewThreadRow): Promise<ThreadRow> {
   await db
     .insertInto('threads')
     .values(row)
@@ -34,10 +34,12 @@ export async function upsertThread(db: Db, row: ThreadRow): Promise<ThreadRow> {
   return stored;
 }
 
+/** Drops a thread left without comments, unless it is locked (the lock would go with it). */
 export async function deleteThreadIfEmpty(db: Db, threadId: string): Promise<void> {
   await db
     .deleteFrom('threads')
     .where('id', '=', threadId)
+    .where('locked', '=', 0)
     .where((eb) =>
       eb.not(eb.exists(eb.selectFrom('comments').select('id').where('thread_id', '=', threadId))),
     )

@@ -13,6 +13,7 @@ export async function upsertUser(db: Db, row: UserRow): Promise<UserRow> {
     .onConflict((oc) =>
       oc.columns(['provider', 'subject']).doUpdateSet({
         name: row.name,
+        name_key: row.name_key,
         avatar_url: row.avatar_url,
         profile_url: row.profile_url,
         updated_at: row.updated_at,
@@ -25,6 +26,68 @@ export async function upsertUser(db: Db, row: UserRow): Promise<UserRow> {
     .where('provider', '=', row.provider)
     .where('subject', '=', row.subject)
     .executeTakeFirstOrThrow();
+}
+
+/** Accounts whose folded name is still unknown (made before names were folded). */
+export function findUsersWithoutNameKey(
+  db: Db,
+  limit: number,
+): Promise<Pick<UserRow, 'id' | 'name'>[]> {
+  return db
+    .selectFrom('users')
+    .select(['id', 'name'])
+    .where('name_key', 'is', null)
+    .limit(limit)
+    .execute();
+}
+
+export async function setUserNameKey(db: Db, id: string, nameKey: string): Promise<void> {
+  await db.updateTable('users').set({ name_key: nameKey }).where('id', '=', id).execute();
+}
+
+/**
+ * Is there an account on the site (a role, a session, or a comment there) whose folded name
+ * is `nameKey`? Says whether it is staff.
+ */
+export async function findAccountNameOnSite(
+  db: Db,
+  siteId: string,
+  nameKey: string,
+): Promise<{ staff: boolean } | undefined> {
+  const rows = await db
+    .selectFrom('users')
+    .leftJoin('site_roles', (join) =>
+      join
+        .onRef('site_roles.provider', '=', 'users.provider')
+        .onRef('site_roles.subject', '=', 'users.subject')
+        .on('site_roles.site_id', '=', siteId),
+    )
+    .select(['users.id', 'site_roles.role'])
+    .where('users.name_key', '=', nameKey)
+    .where((eb) =>
+      eb.or([
+        eb('site_roles.role', 'is not', null),
+        eb.exists(
+          eb
+            .selectFrom('sessions')
+            .select('sessions.user_id')
+            .whereRef('sessions.user_id', '=', 'users.id')
+            .where('sessions.site_id', '=', siteId),
+        ),
+        eb.exists(
+          eb
+            .selectFrom('comments')
+            .innerJoin('threads', 'threads.id', 'comments.thread_id')
+            .select('comments.id')
+            .whereRef('comments.user_id', '=', 'users.id')
+            .where('threads.site_id', '=', siteId),
+        ),
+      ]),
+    )
+    .limit(20)
+    .execute();
+  if (rows.length === 0) return undefined;
+  return { staff: rows.some((r) => r.role === 'owner' || r.role === 'moderator') };
 }
 
 /** The user for a provider's account (`provider:subject`), if they ever signed in. */

@@ -98,7 +98,8 @@ function exchange(port: number, head: string, pieces: Iterable<Buffer>): Promise
         if (!writable()) break;
         await write(piece);
       }
-      if (!socket.destroyed) socket.end();
+      // The socket stays open for the answer, as a browser's or a proxy's does (Node's
+      // server drops a request whose client half-closes before it is answered).
     };
     socket.on('connect', () => {
       send().catch(finish);

@@ -15,6 +15,7 @@ import { exportConfab, exportWxr } from '../../server/services/data/export.js';
 import { replaceSiteRole, upsertUser } from '../../server/store/users.js';
 import { guestComment, json, makeTestApp, ORIGIN, type TestApp } from './helpers.js';
 import { fixture, importInto, stored, type StoredComment } from './import-support.js';
+import { skeleton } from '../../server/services/common/names.js';
 
 async function exportText(deps: Deps, format: 'confab' | 'wxr'): Promise<string> {
   const chunks: string[] = [];
@@ -75,6 +76,7 @@ describe('confab export', () => {
       provider: 'github',
       subject: '583231',
       name: 'The Owner',
+      name_key: skeleton('The Owner'),
       avatar_url: 'https://avatars.example/1.png',
       profile_url: 'https://github.com/owner',
       created_at: '2026-01-01T00:00:00.000Z',

@@ -41,17 +41,19 @@ export async function makeTestApp(
   let clock = Date.parse('2026-03-14T12:00:00.000Z');
   const config = loadConfig({ CONFAB_DB: join(dir, 'confab.sqlite'), ...options.env });
   const silent = { info: () => undefined, error: () => undefined };
-  const { deps, database } = await buildRuntime(config, {
+  const runtime = await buildRuntime(config, {
     logger: silent,
     now: () => new Date(clock),
     widget: options.widget === true ? loadWidget(writeWidgetFixture(dir)) : undefined,
   });
-  // No fill-time minimum or thread limit unless a test asks: most tests post quickly, in bulk.
+  const { deps } = runtime;
+  // No fill-time minimum or limits unless a test asks: most tests post quickly, in bulk.
   await addSite(deps, 'blog', {
     origins: [ORIGIN],
     rateLimit: 0,
     minFillSeconds: 0,
     threadRateLimit: 0,
+    newThreadLimit: 0,
     ...options.site,
   });
   const app = createApp(deps);
@@ -83,7 +85,7 @@ export async function makeTestApp(
         body: JSON.stringify(body),
       }),
     close: async () => {
-      await database.close();
+      await runtime.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -58,12 +58,13 @@ describe('confab import: the rules', () => {
         r.body_html,
         /<script|<img|<iframe|<svg|\son\w+=|style=|href="(?!https?:)/i,
       );
-      assert.equal(r.author_name, 'Mallory');
+      // A name is text: kept as written, shown as text (the widget never parses it).
+      assert.equal(r.author_name, '<b onmouseover=x>Mallory</b>');
     }
     // Text that was escaped in the source stays visible as text, decoded once.
     assert.ok(rows.some((r) => r.body_html === '<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>'));
     // Re-rendering the stored source gives the stored HTML.
-    for (const r of rows) assert.equal(t.deps.renderer.render(r.body_source), r.body_html);
+    for (const r of rows) assert.equal(await t.deps.renderer.render(r.body_source), r.body_html);
     const thread = await readThread(t, '/attack/');
     assert.doesNotMatch(JSON.stringify(thread), /<script|<img|href=\\"javascript/i);
     assert.ok(rows.some((r) => r.body_html === '<p>[x](javascript:alert(1))</p>'));

@@ -9,6 +9,7 @@ import { addSite, updateSite } from '../../server/services/sites/sites.js';
 import { upsertUser } from '../../server/store/users.js';
 import { json, makeTestApp, ORIGIN, type TestApp } from './helpers.js';
 import { runCli } from './support/cli.js';
+import { skeleton } from '../../server/services/common/names.js';
 
 const OTHER = 'https://other.example';
 
@@ -25,6 +26,7 @@ async function signUp(t: TestApp, subject: string, name: string, sites: string[]
     provider: 'github',
     subject,
     name,
+    name_key: skeleton(name),
     avatar_url: `https://avatars.example/${subject}.png`,
     profile_url: `https://github.example/${name}`,
     created_at: now,

@@ -44,6 +44,7 @@ const SETTINGS: ModSettings = {
   allowGuests: true,
   rateLimit: 5,
   threadRateLimit: 0,
+  newThreadLimit: 0,
   maxLinks: 2,
   blocklist: ['casino'],
   newAccountHours: 0,

@@ -6,6 +6,7 @@
 import type { PublicAuthor } from '../../contract.js';
 import type { Db } from '../../store/dialect.js';
 import type { UserRow } from '../../store/schema.js';
+import type { SessionUser } from '../sign-in/sessions.js';
 import { findSiteRoles, findUsersByIds } from '../../store/users.js';
 
 export type Authors = ReadonlyMap<string, PublicAuthor>;
@@ -17,6 +18,17 @@ export function userAuthor(user: UserRow, role: PublicAuthor['role']): PublicAut
     provider: user.provider,
     role,
     url: user.profile_url,
+  };
+}
+
+/** The public author of a signed-in reader's new comment, from their session. */
+export function sessionAuthor(user: SessionUser): PublicAuthor {
+  return {
+    name: user.name,
+    avatarUrl: user.avatarUrl,
+    provider: user.provider,
+    role: user.role,
+    url: user.profileUrl,
   };
 }
 

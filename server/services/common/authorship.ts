@@ -3,7 +3,7 @@
  * Who is asking, and how a guest proves a comment is theirs: the edit token they got once
  * at creation (stored only as a SHA-256 hash), inside the edit window.
  */
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Deps } from '../../deps.js';
 import type { CommentRow } from '../../store/schema.js';
 import type { Site } from '../sites/sites.js';
@@ -31,18 +31,6 @@ export const hashToken = (token: string): string =>
 export function tokenMatches(token: string | undefined, hash: string | null): boolean {
   if (token === undefined || hash === null) return false;
   return timingSafeEqual(Buffer.from(hashToken(token)), Buffer.from(hash));
-}
-
-/**
- * A retried post (same client, same `Idempotency-Key`) must get back the same edit token,
- * or a reader whose first answer was lost could never edit their comment. So such tokens
- * are derived from the server secret; other tokens are random.
- */
-export function editTokenFor(deps: Deps, commentId: string, scopedKey: string | null): string {
-  if (scopedKey === null) return randomBytes(32).toString('base64url');
-  return createHmac('sha256', deps.secret)
-    .update(`edit-token:${commentId}:${scopedKey}`)
-    .digest('base64url');
 }
 
 export function editableUntil(deps: Deps, row: CommentRow): Date {

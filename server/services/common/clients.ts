@@ -1,13 +1,10 @@
 /**
- * @module services/clients
+ * @module services/common/clients
  * Who is asking, as far as rate limits care: the socket's address, or the address a
  * trusted proxy forwarded. Stored only as a keyed hash; the address itself stays in memory.
  */
 import { createHmac } from 'node:crypto';
 import { BlockList, isIP } from 'node:net';
-import { AppError } from '../../errors.js';
-import type { Deps } from '../../deps.js';
-import { deleteRateLimitsBefore, hitRateLimit } from '../../store/rate-limits.js';
 
 function toBlockList(specs: readonly string[]): BlockList {
   const list = new BlockList();
@@ -88,29 +85,4 @@ export function hashClientAddress(secret: string, address: string | undefined): 
     .update(`ip:${rateKeyAddress(address)}`)
     .digest('base64url')
     .slice(0, 32);
-}
-
-/** Counts one action against `perMinute` for this bucket; 429 `rate_limited` past it. */
-export async function enforceRateLimit(
-  deps: Deps,
-  bucket: string,
-  perMinute: number,
-): Promise<void> {
-  if (perMinute <= 0) return;
-  const nowMs = deps.now().getTime();
-  const windowStart = Math.floor(nowMs / 60_000) * 60_000;
-  const hits = await hitRateLimit(deps.db, bucket, windowStart);
-  if (hits > perMinute) {
-    const retryAfter = Math.max(1, Math.ceil((windowStart + 60_000 - nowMs) / 1000));
-    throw new AppError(429, 'rate_limited', {
-      detail: `At most ${perMinute} per minute; try again in ${retryAfter} s.`,
-      retryAfter,
-      headers: { 'Retry-After': String(retryAfter) },
-    });
-  }
-}
-
-/** Drops rate-limit windows older than an hour. */
-export async function pruneRateLimits(deps: Deps): Promise<void> {
-  await deleteRateLimitsBefore(deps.db, deps.now().getTime() - 3_600_000);
 }

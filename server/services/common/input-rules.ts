@@ -14,6 +14,8 @@ export const LIMITS = {
   threadKeyChars: 500,
   titleChars: 300,
   pageUrlChars: 2000,
+  /** What a browser may send as `location.href`, query and all, before it is cut down. */
+  pageUrlInputChars: 16_000,
 } as const;
 
 type Rule<T> = { ok: true; value: T } | { ok: false; error: FieldError };
@@ -111,36 +113,60 @@ export function checkBody(raw: string, field = 'body'): Rule<string> {
   return ok(body.trim());
 }
 
-/** A thread key is the URL path of the page: `/2014/03/my-post/`. */
+/**
+ * A thread key is the URL path of the page: `/2014/03/my-post/`. It is normalised as a
+ * browser normalises `location.pathname`, so one page is one thread however its path is
+ * spelled: dot segments go (`/a/./b/../c` is `/a/c`, `%2e` counting as a dot), runs of
+ * slashes become one (`/a//b` is `/a/b`), and characters a browser escapes are escaped.
+ * A path with an escaped control character (`%00` NUL, `%0A`, `%7F`) names no page and is
+ * refused. WordPress's plain permalinks (`/?p=123`) keep that one query parameter: every
+ * post of such a blog has the path `/`.
+ */
 export function checkThreadKey(raw: string, field = 'thread'): Rule<string> {
   if (raw === '') return fail(field, 'required', 'A thread key (the page path) is required.');
   if (raw.length > LIMITS.threadKeyChars) {
     return fail(field, 'too_long', `Thread keys are at most ${LIMITS.threadKeyChars} characters.`);
   }
-  // A URL path; or WordPress's `/?p=123` (every post of a blog with plain permalinks has
-  // the path `/`, so its key keeps that one query parameter, as imports do).
-  const plainPermalink = /^\/\?(p|page_id)=\d{1,20}$/.test(raw);
-  if (
-    !raw.startsWith('/') ||
-    !/^[\x21-\x7E]+$/.test(raw) ||
-    (/[#?]/.test(raw) && !plainPermalink)
-  ) {
+  const permalink = /^(\/[\x21-\x7E]*?)(\?(?:p|page_id)=\d{1,20})$/.exec(raw);
+  const path = permalink?.[1] ?? raw;
+  if (!path.startsWith('/') || !/^[\x21-\x7E]+$/.test(path) || /[#?]/.test(path)) {
     return fail(field, 'invalid', 'A thread key is a URL path such as /2014/03/my-post/.');
   }
-  return ok(raw);
+  if (/%(?:[01][0-9a-f]|7f)/i.test(path)) {
+    return fail(field, 'invalid', 'A thread key may not contain an escaped control character.');
+  }
+  const key = normalizePath(path) + (permalink?.[2] ?? '');
+  if (key.length > LIMITS.threadKeyChars) {
+    return fail(field, 'too_long', `Thread keys are at most ${LIMITS.threadKeyChars} characters.`);
+  }
+  return ok(key);
 }
 
-export function checkTitle(raw: string | undefined, field = 'threadTitle'): Rule<string | null> {
+/** The path as the URL standard resolves it, with runs of slashes made one. */
+function normalizePath(path: string): string {
+  return new URL(path.replace(/\/{2,}/g, '/'), 'http://confab.invalid').pathname.replace(
+    /\/{2,}/g,
+    '/',
+  );
+}
+
+/**
+ * The page's title, as the widget reads it from `document.title`: not something a reader
+ * typed, so a long one is shortened (at a word, with an ellipsis) rather than refused.
+ */
+export function checkTitle(raw: string | undefined): Rule<string | null> {
   if (raw === undefined) return ok(null);
   const title = raw
     .normalize('NFC')
     .replace(/[\p{Cc}\u202A-\u202E\u2066-\u2069]/gu, ' ')
+    .replace(/\s+/gu, ' ')
     .trim();
   if (title === '') return ok(null);
-  if (charCount(title) > LIMITS.titleChars) {
-    return fail(field, 'too_long', `Titles are at most ${LIMITS.titleChars} characters.`);
-  }
-  return ok(title);
+  const chars = Array.from(title);
+  if (chars.length <= LIMITS.titleChars) return ok(title);
+  const cut = chars.slice(0, LIMITS.titleChars - 1).join('');
+  const atWord = cut.replace(/\s+\S*$/u, '');
+  return ok(`${atWord.length > LIMITS.titleChars / 2 ? atWord : cut}…`);
 }
 
 /**
@@ -150,7 +176,9 @@ export function checkTitle(raw: string | undefined, field = 'threadTitle'): Rule
  */
 export function checkPageUrl(raw: string | undefined, field = 'threadUrl'): Rule<URL | null> {
   if (raw === undefined || raw === '') return ok(null);
-  if (raw.length > LIMITS.pageUrlChars) {
+  // The widget sends `location.href`: a long query (tracking, a search) is dropped below,
+  // so only an absurd address is refused before it is parsed.
+  if (raw.length > LIMITS.pageUrlInputChars) {
     return fail(field, 'too_long', `Page URLs are at most ${LIMITS.pageUrlChars} characters.`);
   }
   let url: URL;
@@ -164,6 +192,9 @@ export function checkPageUrl(raw: string | undefined, field = 'threadUrl'): Rule
   }
   url.hash = '';
   url.search = '';
+  if (url.href.length > LIMITS.pageUrlChars) {
+    return fail(field, 'too_long', `Page URLs are at most ${LIMITS.pageUrlChars} characters.`);
+  }
   return ok(url);
 }
 

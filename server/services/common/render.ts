@@ -13,7 +13,8 @@ export const RENDER_VERSION = 1;
 
 export const LINK_REL = 'nofollow ugc noopener noreferrer';
 
-export interface Renderer {
+/** Renders on the calling thread: for workers and batch commands (imports), not requests. */
+export interface MarkdownRenderer {
   readonly version: number;
   render(source: string): string;
 }
@@ -71,7 +72,7 @@ const sanitizeOptions: sanitizeHtml.IOptions = {
   },
 };
 
-export function createRenderer(): Renderer {
+export function createRenderer(): MarkdownRenderer {
   // maxNesting bounds how deep blockquotes and lists may go (a nesting bomb renders flat).
   const options = { html: false, linkify: true, breaks: true, typographer: false, maxNesting: 20 };
   const md = new MarkdownIt(options);

@@ -8,22 +8,26 @@
 import type { Deps } from '../../deps.js';
 import { findCommentById } from '../../store/comments.js';
 import { deleteExpiredClaims, findOldSpamIds } from '../../store/moderation.js';
-import { pruneRateLimits } from '../common/clients.js';
+import { pruneRateLimits } from '../common/rate-limits.js';
+import { withEvents } from '../events/log.js';
+import { findThreadById } from '../../store/threads.js';
 import { removeComment } from '../comments/remove.js';
 
 export const SPAM_KEEP_DAYS = 30;
 
 export async function housekeeping(deps: Deps): Promise<{ spamPurged: number }> {
   const now = deps.now();
-  await pruneRateLimits(deps);
+  await pruneRateLimits(deps.db, now);
   await deleteExpiredClaims(deps.db, now.toISOString());
   const before = new Date(now.getTime() - SPAM_KEEP_DAYS * 86_400_000).toISOString();
   let spamPurged = 0;
   for (const id of await findOldSpamIds(deps.db, before, 500)) {
-    await deps.db.transaction().execute(async (trx) => {
+    await withEvents(deps, async (trx, events) => {
       const row = await findCommentById(trx, id);
       if (row?.status !== 'spam') return;
-      await removeComment(trx, row, now);
+      const thread = await findThreadById(trx, row.thread_id);
+      if (thread === undefined) return;
+      await removeComment(trx, events, thread.site_id, row, now);
       spamPurged += 1;
     });
   }

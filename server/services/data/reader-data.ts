@@ -32,6 +32,7 @@ import {
 import type { CommentRow } from '../../store/schema.js';
 import { findUserById, findUserByAccount } from '../../store/users.js';
 import { removeComment } from '../comments/remove.js';
+import { withEvents, type EventWriter } from '../events/log.js';
 import { parseAccount } from '../sites/sites.js';
 
 /** The export's format name and version: a reader's tools may rely on them. */
@@ -165,8 +166,14 @@ export async function exportReaderData(
 }
 
 /** Erases one comment as its author's delete does, and unlinks a placeholder from the account. */
-async function eraseComment(trx: Db, row: CommentRow, at: string): Promise<'removed' | 'kept'> {
-  const placeholder = await removeComment(trx, row, new Date(at));
+async function eraseComment(
+  trx: Db,
+  events: EventWriter,
+  siteId: string,
+  row: CommentRow,
+  at: string,
+): Promise<'removed' | 'kept'> {
+  const placeholder = await removeComment(trx, events, siteId, row, new Date(at));
   if (placeholder === null) return 'removed';
   await updateCommentRow(trx, row.id, { user_id: null, deleted_at: row.deleted_at ?? at });
   return 'kept';
@@ -181,7 +188,7 @@ export async function eraseReader(
   input: { userId: string; siteId?: string },
 ): Promise<EraseSummary | undefined> {
   const at = deps.now().toISOString();
-  return deps.db.transaction().execute(async (trx) => {
+  return withEvents(deps, async (trx, events) => {
     const user = await findUserById(trx, input.userId);
     if (user === undefined) return undefined;
     const summary: EraseSummary = {
@@ -195,7 +202,8 @@ export async function eraseReader(
     for (const listed of await findCommentsByUser(trx, user.id, input.siteId)) {
       const row = await findCommentById(trx, listed.id);
       if (row === undefined) continue;
-      if ((await eraseComment(trx, row, at)) === 'removed') summary.removed += 1;
+      const outcome = await eraseComment(trx, events, listed.site_id, row, at);
+      if (outcome === 'removed') summary.removed += 1;
       else summary.placeholders += 1;
     }
     summary.sessionsRevoked = await revokeSessionsByUser(trx, user.id, at);

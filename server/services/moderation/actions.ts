@@ -2,10 +2,12 @@
  * @module services/moderation
  * The moderation queue and what moderators do to comments and threads: approve, reject,
  * mark spam, delete, pin, edit, lock. Each action on a batch is one transaction with its
- * audit entries; repeating an action is a no-op that answers the same.
+ * audit entries and its events; repeating an action is a no-op that answers the same (and
+ * writes neither).
  */
 import { randomUUID } from 'node:crypto';
 import type {
+  EventKind,
   ModActionRequest,
   ModActionResponse,
   ModComment,
@@ -36,6 +38,7 @@ import { isId } from '../common/authorship.js';
 import { loadAuthors } from '../comments/authors.js';
 import { toPublicComment } from '../comments/view.js';
 import { removeComment } from '../comments/remove.js';
+import { withEvents } from '../events/log.js';
 import { checkBody, checkThreadKey } from '../common/input-rules.js';
 import { decodePosition, encodePosition } from '../common/positions.js';
 import { assertOutranks, type Staff } from './staff.js';
@@ -49,6 +52,16 @@ export const ACTIONS: readonly ModerationAction[] = [
   'unpin',
 ];
 const STATUSES = ['pending', 'published', 'spam', 'deleted'] as const;
+
+/** The event an action that changes a comment in place writes (removals write their own). */
+const EVENT_OF: Record<ModerationAction, EventKind> = {
+  approve: 'comment.approved',
+  reject: 'comment.deleted',
+  spam: 'comment.spam',
+  delete: 'comment.deleted',
+  pin: 'comment.pinned',
+  unpin: 'comment.unpinned',
+};
 const MAX_BATCH = 100;
 const DEFAULT_QUEUE_PAGE = 50;
 
@@ -242,7 +255,7 @@ export async function applyAction(
     ]);
   }
   const now = deps.now();
-  return deps.db.transaction().execute(async (trx) => {
+  return withEvents(deps, async (trx, events) => {
     const rows = await findQueueRowsByIds(trx, staff.site.id, ids);
     if (rows.length !== ids.length) {
       const missing = ids.filter((id) => !rows.some((r) => r.id === id));
@@ -261,7 +274,7 @@ export async function applyAction(
         continue;
       }
       if (change === 'remove') {
-        const placeholder = await removeComment(trx, row, now);
+        const placeholder = await removeComment(trx, events, staff.site.id, row, now);
         after.push(
           placeholder === null
             ? {
@@ -277,6 +290,13 @@ export async function applyAction(
         );
       } else {
         await updateCommentRow(trx, row.id, change);
+        await events.append({
+          siteId: staff.site.id,
+          threadId: row.thread_id,
+          kind: EVENT_OF[input.action],
+          commentId: row.id,
+          detail: change.status === undefined ? undefined : { from: row.status, to: change.status },
+        });
         after.push({ ...row, ...change });
       }
       await recordAudit(trx, now, {
@@ -303,9 +323,9 @@ export async function editAsModerator(
 ): Promise<{ comment: ModComment }> {
   const body = checkBody(input.body);
   if (!body.ok) throw invalid([body.error]);
-  const html = deps.renderer.render(body.value);
+  const html = await deps.renderer.render(body.value);
   const now = deps.now();
-  return deps.db.transaction().execute(async (trx) => {
+  return withEvents(deps, async (trx, events) => {
     const [row] = isId(id) ? await findQueueRowsByIds(trx, staff.site.id, [id]) : [];
     if (row === undefined || row.status === 'deleted') throw new AppError(404, 'not_found');
     assertOutranks(staff, [row], await loadAuthors(trx, staff.site.id, [row]));
@@ -319,6 +339,12 @@ export async function editAsModerator(
       edited_at: now.toISOString(),
     };
     await updateCommentRow(trx, row.id, patch);
+    await events.append({
+      siteId: staff.site.id,
+      threadId: row.thread_id,
+      kind: 'comment.edited',
+      commentId: row.id,
+    });
     await recordAudit(trx, now, {
       siteId: staff.site.id,
       actor: staff.actor,
@@ -342,7 +368,7 @@ export async function lockThread(
   const key = checkThreadKey(threadKey);
   if (!key.ok) throw invalid([key.error]);
   const now = deps.now();
-  return deps.db.transaction().execute(async (trx) => {
+  return withEvents(deps, async (trx, events) => {
     const thread =
       (await findThreadByKey(trx, staff.site.id, key.value)) ??
       (await upsertThread(trx, {
@@ -356,6 +382,11 @@ export async function lockThread(
       }));
     if ((thread.locked === 1) !== locked) {
       await setThreadLocked(trx, thread.id, locked);
+      await events.append({
+        siteId: staff.site.id,
+        threadId: thread.id,
+        kind: locked ? 'thread.locked' : 'thread.unlocked',
+      });
       await recordAudit(trx, now, {
         siteId: staff.site.id,
         actor: staff.actor,

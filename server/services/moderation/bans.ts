@@ -13,6 +13,7 @@ import { findCommentById } from '../../store/comments.js';
 import {
   findActiveBans,
   findBanById,
+  findBansOn,
   findCommentsByAuthor,
   insertBan,
   updateBan,
@@ -23,6 +24,7 @@ import { findThreadById } from '../../store/threads.js';
 import { recordAudit } from './audit.js';
 import { isId } from '../common/authorship.js';
 import { removeComment } from '../comments/remove.js';
+import { withEvents } from '../events/log.js';
 import { assertOutranks, type Staff } from './staff.js';
 import { loadAuthors } from '../comments/authors.js';
 
@@ -41,18 +43,14 @@ export interface Who {
   emailHash: string | null;
 }
 
-function matches(ban: Pick<BanRow, 'kind' | 'value'>, who: Who): boolean {
-  return (
-    (ban.kind === 'user' && ban.value === who.userId) ||
-    (ban.kind === 'client' && ban.value === who.clientHash) ||
-    (ban.kind === 'email' && ban.value === who.emailHash)
-  );
-}
-
 /** The bans in force on a site that match `who`. */
-export async function bansOf(db: Db, siteId: string, now: Date, who: Who): Promise<BanRow[]> {
-  const bans = await findActiveBans(db, siteId, now.toISOString());
-  return bans.filter((b) => matches(b, who));
+export function bansOf(db: Db, siteId: string, now: Date, who: Who): Promise<BanRow[]> {
+  const targets = [
+    { kind: 'user', value: who.userId },
+    { kind: 'client', value: who.clientHash },
+    { kind: 'email', value: who.emailHash },
+  ].filter((t): t is { kind: string; value: string } => t.value !== null);
+  return findBansOn(db, siteId, now.toISOString(), targets);
 }
 
 /**
@@ -130,7 +128,7 @@ export async function banAuthor(
   const now = deps.now();
   const expiresAt = checkExpiry(now, input.expiresAt);
   const reason = input.reason?.trim().slice(0, 500) ?? null;
-  return deps.db.transaction().execute(async (trx) => {
+  return withEvents(deps, async (trx, events) => {
     const comment = isId(input.commentId) ? await findCommentById(trx, input.commentId) : undefined;
     const thread = comment && (await findThreadById(trx, comment.thread_id));
     if (comment === undefined || thread?.site_id !== staff.site.id) {
@@ -182,7 +180,7 @@ export async function banAuthor(
       for (const row of written) {
         const fresh = await findCommentById(trx, row.id);
         if (fresh !== undefined && fresh.status !== 'deleted') {
-          await removeComment(trx, fresh, now);
+          await removeComment(trx, events, staff.site.id, fresh, now);
           deleted += 1;
         }
       }

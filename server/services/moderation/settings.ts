@@ -17,6 +17,7 @@ export function toModSettings(deps: Deps, site: Site): ModSettings {
     allowGuests: site.allowGuests,
     rateLimit: site.rateLimit,
     threadRateLimit: site.threadRateLimit,
+    newThreadLimit: site.newThreadLimit,
     maxLinks: site.maxLinks,
     blocklist: site.blocklist,
     newAccountHours: site.newAccountHours,

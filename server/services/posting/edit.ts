@@ -1,7 +1,11 @@
 /**
- * @module services/comments-edit
- * Editing and deleting by a comment's author. The check and the write happen in one
- * transaction, so an edit racing a delete cannot bring deleted text back.
+ * @module services/posting/edit
+ * Editing and deleting by a comment's author, through the checks that apply to them: the
+ * body's rules, the author (session or edit token) inside the edit window from one of the
+ * site's origins, bans, the edit limit; then the content rules again (a published comment
+ * edited into spam goes back to the moderators). The write re-reads the comment in its
+ * transaction, so an edit racing a delete cannot bring deleted text back, and writes its
+ * event there.
  */
 import type { DeleteCommentResponse, UpdateCommentResponse } from '../../contract.js';
 import type { Deps } from '../../deps.js';
@@ -17,38 +21,39 @@ import {
   tokenMatches,
   type Caller,
 } from '../common/authorship.js';
-import { enforceRateLimit } from '../common/clients.js';
-import { toPublicComment } from '../comments/view.js';
-import { assertNotBanned } from '../moderation/bans.js';
 import { checkBody } from '../common/input-rules.js';
-import { ruleHold } from './spam-rules.js';
-import { removeComment } from '../comments/remove.js';
+import { assertUnderLimit, countHit, type Limit } from '../common/rate-limits.js';
 import { loadAuthors } from '../comments/authors.js';
+import { removeComment } from '../comments/remove.js';
+import { toPublicComment } from '../comments/view.js';
+import { withEvents } from '../events/log.js';
+import { assertNotBanned } from '../moderation/bans.js';
 import { requireSession } from '../sign-in/sessions.js';
 import { assertOriginAllowed, getSite, type Site } from '../sites/sites.js';
+import { ruleHold } from './spam-rules.js';
 
-/** The comment and its site, when the caller may change it now; else why not. */
-async function authorize(
-  deps: Deps,
-  db: Db,
-  id: string,
-  caller: Caller,
-): Promise<{ row: CommentRow; site: Site }> {
-  const row = isId(id) ? await findCommentById(db, id) : undefined;
+/** A comment its author may change now. */
+interface Authorized {
+  row: CommentRow;
+  site: Site;
+  /** The author is the site's owner or a moderator (never held). */
+  staff: boolean;
+}
+
+/** Check "author": origin, then the author's session or edit token, then the window. */
+async function authorize(deps: Deps, id: string, caller: Caller): Promise<Authorized> {
+  const row = isId(id) ? await findCommentById(deps.db, id) : undefined;
   if (row === undefined || row.status === 'deleted') throw new AppError(404, 'not_found');
-  const thread = await findThreadById(db, row.thread_id);
+  const thread = await findThreadById(deps.db, row.thread_id);
   if (thread === undefined) throw new AppError(404, 'not_found');
-  const site = await getSite({ ...deps, db }, thread.site_id);
+  const site = await getSite(deps, thread.site_id);
   assertOriginAllowed(site, caller.origin);
+  let staff = false;
   if (row.user_id !== null) {
     // A signed-in author's comment: their session, for this site, from this origin.
-    const session = await requireSession(
-      { ...deps, db },
-      caller.sessionToken,
-      caller.origin,
-      site.id,
-    );
+    const session = await requireSession(deps, caller.sessionToken, caller.origin, site.id);
     if (session.user.id !== row.user_id) throw new AppError(403, 'forbidden');
+    staff = session.user.role !== null;
   } else {
     if (caller.editToken === undefined || caller.editToken === '') {
       throw new AppError(401, 'not_signed_in', { detail: 'Send the Confab-Edit-Token header.' });
@@ -58,8 +63,21 @@ async function authorize(
   if (deps.now().getTime() >= editableUntil(deps, row).getTime()) {
     throw new AppError(403, 'edit_window_closed');
   }
-  return { row, site };
+  return { row, site, staff };
 }
+
+/** The comment as it is now, in the write's transaction: gone or deleted since is a 404. */
+async function reread(db: Db, id: string): Promise<CommentRow> {
+  const row = await findCommentById(db, id);
+  if (row === undefined || row.status === 'deleted') throw new AppError(404, 'not_found');
+  return row;
+}
+
+const editLimit = (site: Site, caller: Caller): Limit => ({
+  bucket: clientBucket('edit', site, caller),
+  max: site.rateLimit === 0 ? 0 : site.rateLimit * 2,
+  what: 'edits',
+});
 
 export async function editComment(
   deps: Deps,
@@ -69,36 +87,29 @@ export async function editComment(
 ): Promise<UpdateCommentResponse> {
   const body = checkBody(input.body);
   if (!body.ok) throw invalid([body.error]);
-  // Rendering is the expensive part: refuse a stranger before it, and a flood after it.
-  const { site, row: current } = await authorize(deps, deps.db, id, caller);
+  const { site, staff, row: before } = await authorize(deps, id, caller);
   // A banned author may not rewrite what they wrote either.
   await assertNotBanned(deps.db, site.id, deps.now(), {
-    userId: current.user_id,
+    userId: before.user_id,
     clientHash: caller.clientHash,
-    emailHash: current.email_hash,
+    emailHash: before.email_hash,
   });
-  await enforceRateLimit(
-    deps,
-    clientBucket('edit', site, caller),
-    site.rateLimit === 0 ? 0 : site.rateLimit * 2,
-  );
-  const html = deps.renderer.render(body.value);
+  // Rendering is the expensive part: a client over its limit is refused before it.
+  await assertUnderLimit(deps.db, deps.now(), editLimit(site, caller));
+  const html = await deps.renderer.render(body.value);
   const now = deps.now();
-  const patch = {
-    body_source: body.value,
-    body_html: html,
-    render_version: deps.renderer.version,
-    edited_at: now.toISOString(),
-  };
-  return deps.db.transaction().execute(async (trx) => {
-    const { row, site: rowSite } = await authorize(deps, trx, id, caller);
-    const authors = await loadAuthors(trx, rowSite.id, [row]);
-    const staff = row.user_id !== null && (authors.get(row.user_id)?.role ?? null) !== null;
-    // An edit passes the same content rules as a new comment: a published comment turned
-    // into spam goes back to the moderators.
+  return withEvents(deps, async (trx, events) => {
+    await countHit(trx, now, editLimit(site, caller));
+    const row = await reread(trx, id);
+    const patch = {
+      body_source: body.value,
+      body_html: html,
+      render_version: deps.renderer.version,
+      edited_at: now.toISOString(),
+    };
     const reason = staff
       ? null
-      : ruleHold(rowSite, {
+      : ruleHold(site, {
           html,
           texts: [body.value, row.author_name, row.author_email, row.author_url],
           accountCreatedAt: null,
@@ -109,7 +120,17 @@ export async function editComment(
         ? { status: 'pending', held_reason: reason, pinned: 0 }
         : {};
     await updateCommentRow(trx, row.id, { ...patch, ...held });
+    const event = { siteId: site.id, threadId: row.thread_id, commentId: row.id };
+    await events.append({ ...event, kind: 'comment.edited' });
+    if ('status' in held) {
+      await events.append({
+        ...event,
+        kind: 'comment.held',
+        detail: { from: row.status, to: 'pending' },
+      });
+    }
     const replies = await countVisibleChildren(trx, row.id);
+    const authors = await loadAuthors(trx, site.id, [row]);
     return { comment: toPublicComment({ ...row, ...patch, ...held }, replies, authors) };
   });
 }
@@ -120,9 +141,10 @@ export async function deleteComment(
   id: string,
   caller: Caller,
 ): Promise<DeleteCommentResponse> {
-  return deps.db.transaction().execute(async (trx) => {
-    const { row } = await authorize(deps, trx, id, caller);
-    const placeholder = await removeComment(trx, row, deps.now());
+  const { site } = await authorize(deps, id, caller);
+  return withEvents(deps, async (trx, events) => {
+    const row = await reread(trx, id);
+    const placeholder = await removeComment(trx, events, site.id, row, deps.now());
     if (placeholder === null) return { comment: null };
     // Replies nobody else can see (held, spam) keep the row but not a public placeholder.
     const visible = await countVisibleChildren(trx, row.id);

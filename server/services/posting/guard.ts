@@ -1,5 +1,5 @@
 /**
- * @module services/guard
+ * @module services/posting/guard
  * Guests' anti-bot checks, none of which a person notices: a form token that must be a few
  * seconds old (nobody reads a post and writes a comment in three seconds; a script does),
  * and an optional proof of work (ALTCHA: find n with SHA-256(salt + n) = challenge, a
@@ -12,7 +12,7 @@ import type { GuardResponse } from '../../contract.js';
 import type { Deps } from '../../deps.js';
 import { AppError } from '../../errors.js';
 import type { Db } from '../../store/dialect.js';
-import { claimOnce } from '../../store/moderation.js';
+import { claimOnce, isClaimed } from '../../store/moderation.js';
 import type { Site } from '../sites/sites.js';
 
 /** How long a form token and a challenge stay good. */
@@ -88,6 +88,12 @@ function decodePayload(payload: string): { challenge: string; salt: string } | u
   return undefined;
 }
 
+/** A one-time key of a guard (form token, proof of work) and when it could expire anyway. */
+export interface GuardKey {
+  key: string;
+  expiresAt: string;
+}
+
 export interface GuardInput {
   formToken?: string | undefined;
   proofOfWork?: string | undefined;
@@ -97,14 +103,10 @@ export interface GuardInput {
  * Checks a guest's guard without using it up (that happens with the comment, in its
  * transaction: {@link spendGuard}). Returns the one-time keys to spend.
  */
-export async function checkGuard(
-  deps: Deps,
-  site: Site,
-  input: GuardInput,
-): Promise<{ key: string; expiresAt: string }[]> {
+export async function checkGuard(deps: Deps, site: Site, input: GuardInput): Promise<GuardKey[]> {
   if (!guardRequired(site)) return [];
   const now = deps.now().getTime();
-  const spend: { key: string; expiresAt: string }[] = [];
+  const spend: GuardKey[] = [];
   const token = input.formToken ?? '';
   if (token === '') {
     throw new AppError(400, 'challenge_required', {
@@ -155,14 +157,18 @@ export async function checkGuard(
   return spend;
 }
 
+const USED = 'This anti-spam check was already used; fetch a new one (GET /api/v1/guard).';
+
+/** Refuses a guard already used, without using it (the write's transaction spends it). */
+export async function assertGuardUnused(db: Db, keys: readonly GuardKey[]): Promise<void> {
+  for (const { key } of keys) if (await isClaimed(db, key)) throw failed(USED);
+}
+
 /** Uses up the guard's one-time keys; a replay is refused. Call inside the comment's transaction. */
-export async function spendGuard(
-  db: Db,
-  keys: readonly { key: string; expiresAt: string }[],
-): Promise<void> {
+export async function spendGuard(db: Db, keys: readonly GuardKey[]): Promise<void> {
   for (const { key, expiresAt } of keys) {
     if (!(await claimOnce(db, key, expiresAt))) {
-      throw failed('This anti-spam check was already used; fetch a new one (GET /api/v1/guard).');
+      throw failed(USED);
     }
   }
 }

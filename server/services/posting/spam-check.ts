@@ -3,11 +3,13 @@
  * The pluggable spam checker, run after a comment is saved so posting stays fast. The
  * reader's address and user agent travel to the checker in memory only; they are never
  * stored. A comment the checker calls spam moves to `spam` (kept for the owner, never
- * public), with an audit entry by `system:<checker>`.
+ * public), with an audit entry by `system:<checker>` and its `comment.spam` event.
  */
 import type { Db } from '../../store/dialect.js';
 import { findCommentById, updateCommentRow } from '../../store/comments.js';
 import type { Logger } from '../../deps.js';
+import type { EventHub } from '../events/hub.js';
+import { withEvents } from '../events/log.js';
 import { recordAudit } from '../moderation/audit.js';
 import type { SpamChecker, SpamJob, SpamService } from './spam-service.js';
 
@@ -19,8 +21,10 @@ export function createSpamService(options: {
   checker: SpamChecker | undefined;
   logger: Logger;
   now: () => Date;
+  events: EventHub;
 }): SpamService {
   const { db, checker, logger, now } = options;
+  const write = { db, now, events: options.events };
   const running = new Set<Promise<void>>();
   let chain: Promise<void> = Promise.resolve();
 
@@ -32,7 +36,7 @@ export function createSpamService(options: {
       logger.error(`spam check of ${job.commentId} failed`, error);
       verdict = 'error';
     }
-    await db.transaction().execute(async (trx) => {
+    await withEvents(write, async (trx, events) => {
       const row = await findCommentById(trx, job.commentId);
       if (row === undefined || row.status === 'deleted') return;
       const toSpam = verdict === 'spam' && row.status === job.status;
@@ -41,6 +45,13 @@ export function createSpamService(options: {
         ...(toSpam ? { status: 'spam', pinned: 0 } : {}),
       });
       if (toSpam) {
+        await events.append({
+          siteId: job.siteId,
+          threadId: row.thread_id,
+          kind: 'comment.spam',
+          commentId: row.id,
+          detail: { from: row.status, to: 'spam' },
+        });
         await recordAudit(trx, now(), {
           siteId: job.siteId,
           actor: `system:${checker.name}`,
@@ -53,6 +64,26 @@ export function createSpamService(options: {
     });
   };
 
+  const holdUnchecked = (job: SpamJob): Promise<void> =>
+    withEvents(write, async (trx, events) => {
+      const row = await findCommentById(trx, job.commentId);
+      if (row === undefined) return;
+      const hold = row.status === 'published' && job.status === 'published';
+      await updateCommentRow(trx, row.id, {
+        spam_check: 'error',
+        ...(hold ? { status: 'pending', held_reason: 'unchecked' } : {}),
+      });
+      if (hold) {
+        await events.append({
+          siteId: job.siteId,
+          threadId: row.thread_id,
+          kind: 'comment.held',
+          commentId: row.id,
+          detail: { from: 'published', to: 'pending' },
+        });
+      }
+    });
+
   return {
     available: checker !== undefined,
     enqueue(job) {
@@ -61,10 +92,7 @@ export function createSpamService(options: {
         updateCommentRow(db, job.commentId, { spam_check: verdict });
       if (running.size >= MAX_WAITING) {
         // A flood the checker cannot keep up with waits for a person instead.
-        void updateCommentRow(db, job.commentId, {
-          spam_check: 'error',
-          ...(job.status === 'published' ? { status: 'pending', held_reason: 'unchecked' } : {}),
-        }).catch((e: unknown) => {
+        void holdUnchecked(job).catch((e: unknown) => {
           logger.error('spam queue full', e);
         });
         return;

@@ -16,6 +16,7 @@ import {
 } from '../../store/sessions.js';
 import type { AuthTransactionRow } from '../../store/schema.js';
 import { upsertUser } from '../../store/users.js';
+import { skeleton } from '../common/names.js';
 import { SignInError, type Identity, type ProviderClient } from './provider-client.js';
 import { createSession, type NewSession } from './sessions.js';
 import { assertOriginAllowed, getSite } from '../sites/sites.js';
@@ -223,6 +224,7 @@ export async function finishSignIn(
     provider: providerId,
     subject: identity.subject,
     name: identity.name.slice(0, 80),
+    name_key: skeleton(identity.name.slice(0, 80)),
     avatar_url: identity.avatarUrl?.startsWith('https://') === true ? identity.avatarUrl : null,
     profile_url: identity.profileUrl?.startsWith('https://') === true ? identity.profileUrl : null,
     created_at: now.toISOString(),

@@ -40,6 +40,8 @@ export interface Session {
   origin: string;
   expiresAt: string;
   user: SessionUser;
+  /** When the account first signed in here (for the hold on new accounts). */
+  accountCreatedAt: string;
 }
 
 /** A user's role on a site, from `confab site add|update --owner/--moderator`. */
@@ -118,6 +120,7 @@ export async function authenticate(
     origin: row.origin,
     expiresAt,
     user: await toSessionUser(deps, row.site_id, user),
+    accountCreatedAt: user.created_at,
   };
 }
 

@@ -27,6 +27,8 @@ export interface Site {
   rateLimit: number;
   /** Comments per minute in one thread from everyone together; 0 means no limit. */
   threadRateLimit: number;
+  /** New threads (a first comment on a page) per hour on the site; 0 means no limit. */
+  newThreadLimit: number;
   /** Hold a comment with more links than this. */
   maxLinks: number;
   /** Words and phrases that hold a comment (lower case). */
@@ -53,6 +55,7 @@ export interface SiteSettings {
   allowGuests?: boolean;
   rateLimit?: number;
   threadRateLimit?: number;
+  newThreadLimit?: number;
   maxLinks?: number;
   blocklist?: string[];
   newAccountHours?: number;
@@ -67,6 +70,12 @@ export const DEFAULT_MIN_FILL_SECONDS = 3;
 export const MAX_PROOF_OF_WORK = 1_000_000;
 
 export const DEFAULT_RATE_LIMIT = 5;
+
+/**
+ * New threads per site per hour: a blog's pages get their first comments a few at a time,
+ * a script inventing page paths gets hundreds. Imports and moderators are not counted.
+ */
+export const DEFAULT_NEW_THREAD_LIMIT = 60;
 
 /** `https://blog.example.com` exactly: scheme, host and port, nothing else. */
 export function parseOrigin(raw: string): string {
@@ -105,6 +114,7 @@ function rowToSite(row: SiteRow): Site {
     allowGuests: row.allow_guests === 1,
     rateLimit: row.rate_limit,
     threadRateLimit: row.thread_rate_limit,
+    newThreadLimit: row.new_thread_limit,
     maxLinks: row.max_links,
     blocklist: parseList(row.blocklist),
     newAccountHours: row.new_account_hours,
@@ -218,6 +228,7 @@ export function checkSiteColumns(columns: Readonly<Record<string, unknown>>): vo
     blocklist: strings('blocklist'),
     rateLimit: int('rate_limit'),
     threadRateLimit: int('thread_rate_limit'),
+    newThreadLimit: int('new_thread_limit'),
     maxLinks: int('max_links'),
     newAccountHours: int('new_account_hours'),
     minFillSeconds: int('min_fill_seconds'),
@@ -239,6 +250,7 @@ function checkSettings(settings: SiteSettings): void {
   };
   whole(settings.rateLimit, 'rate limit (comments per minute, 0 is off)');
   whole(settings.threadRateLimit, 'thread rate limit (comments per minute, 0 is off)');
+  whole(settings.newThreadLimit, 'new-thread limit (new threads per hour, 0 is off)');
   whole(settings.maxLinks, 'max links', 1000);
   whole(settings.newAccountHours, 'new-account hours', 24 * 365);
   whole(settings.minFillSeconds, 'minimum fill time (seconds)', 600);
@@ -308,6 +320,7 @@ export async function addSite(deps: Deps, id: string, settings: SiteSettings): P
     blocklist: JSON.stringify(normalizeBlocklist(settings.blocklist ?? [])),
     new_account_hours: settings.newAccountHours ?? 0,
     thread_rate_limit: settings.threadRateLimit ?? 60,
+    new_thread_limit: settings.newThreadLimit ?? DEFAULT_NEW_THREAD_LIMIT,
     min_fill_seconds: settings.minFillSeconds ?? DEFAULT_MIN_FILL_SECONDS,
     proof_of_work: settings.proofOfWork ?? 0,
     spam_check: settings.spamCheck === false ? 0 : 1,
@@ -326,6 +339,7 @@ export async function updateSite(deps: Deps, id: string, settings: SiteSettings)
   if (settings.allowGuests !== undefined) patch.allow_guests = settings.allowGuests ? 1 : 0;
   if (settings.rateLimit !== undefined) patch.rate_limit = settings.rateLimit;
   if (settings.threadRateLimit !== undefined) patch.thread_rate_limit = settings.threadRateLimit;
+  if (settings.newThreadLimit !== undefined) patch.new_thread_limit = settings.newThreadLimit;
   if (settings.maxLinks !== undefined) patch.max_links = settings.maxLinks;
   if (settings.blocklist !== undefined)
     patch.blocklist = JSON.stringify(normalizeBlocklist(settings.blocklist));

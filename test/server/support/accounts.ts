@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { createSession } from '../../../server/services/sign-in/sessions.js';
 import { replaceSiteRole, upsertUser } from '../../../server/store/users.js';
 import { ORIGIN, type TestApp } from '../helpers.js';
+import { skeleton } from '../../../server/services/common/names.js';
 
 export interface Account {
   userId: string;
@@ -31,6 +32,7 @@ export async function signedIn(
     provider: 'keycloak',
     subject,
     name,
+    name_key: skeleton(name),
     avatar_url: null,
     profile_url: null,
     created_at: at,

@@ -1,10 +1,13 @@
 /**
- * @module services/names
+ * @module services/common/names
  * Impersonation: a guest may not take the name of the site's owners and moderators, nor a
  * look-alike of it ("Аdmin" with a Cyrillic А, "Adm1n", "A d m i n", "Admín"). The
  * skeleton folds compatibility forms, accents, case, common Cyrillic/Greek look-alikes and
  * digit-for-letter swaps, and drops everything that is not a letter or digit.
  */
+import type { Db } from '../../store/dialect.js';
+import { findUsersWithoutNameKey, setUserNameKey } from '../../store/users.js';
+
 const LOOKALIKES: Record<string, string> = {
   а: 'a',
   в: 'b',
@@ -85,4 +88,16 @@ export function skeleton(name: string): string {
 export function impersonates(name: string, reserved: readonly string[]): boolean {
   const mine = skeleton(name);
   return mine !== '' && reserved.some((r) => skeleton(r) === mine);
+}
+
+/**
+ * Folds the names of accounts made before names were folded (once, at start-up), so the
+ * look-alike check sees every account.
+ */
+export async function foldAccountNames(db: Db): Promise<void> {
+  for (;;) {
+    const users = await findUsersWithoutNameKey(db, 500);
+    if (users.length === 0) return;
+    for (const user of users) await setUserNameKey(db, user.id, skeleton(user.name));
+  }
 }

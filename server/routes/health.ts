@@ -1,0 +1,29 @@
+/**
+ * @module routes/health
+ * `GET /healthz`: the server answers and its database does; `503 storage_unavailable` while
+ * it cannot be written (see services/common/storage.ts), saying what the database said.
+ */
+import { Hono } from 'hono';
+import type { HealthResponse } from '../contract.js';
+import type { Deps } from '../deps.js';
+import type { AppEnv } from '../env.js';
+import { AppError } from '../errors.js';
+import { findSetting } from '../store/settings.js';
+
+export function healthRoutes(deps: Deps): Hono<AppEnv> {
+  const routes = new Hono<AppEnv>();
+  routes.get('/healthz', async (c) => {
+    c.header('Cache-Control', 'no-store');
+    await findSetting(deps.db, 'secret');
+    const problem = await deps.storage.probe(deps.db);
+    if (problem !== null) {
+      throw new AppError(503, 'storage_unavailable', {
+        detail: `The database cannot be written since ${problem.since}: ${problem.error}`,
+        retryAfter: 30,
+        headers: { 'Retry-After': '30' },
+      });
+    }
+    return c.json({ status: 'ok' } satisfies HealthResponse);
+  });
+  return routes;
+}
