@@ -35,62 +35,44 @@ export interface SortPosition {
   id: string;
 }
 
-type SortColumn = 'pinned' | 'score' | 'created_at' | 'id';
-type Direction = 'asc' | 'desc';
+type Condition = (eb: ExpressionBuilder<Database, 'comments'>) => Expression<SqlBool>;
 
-// Pinned comments come first in every order.
-const orders: Record<CommentSort, [SortColumn, Direction][]> = {
+/**
+ * Where a page continues within one pinned segment, as index ranges read one after the
+ * other: after the cursor in the sort's order. Row values, `(created_at, id) > (?, ?)`, so
+ * both engines seek the index to the cursor instead of reading the thread from its start;
+ * `top` reads the rest of the cursor's score first, then the lower scores.
+ */
+function rangesAfter(sort: CommentSort, position: SortPosition): Condition[] {
+  const time: Condition = (eb) =>
+    eb(
+      eb.refTuple('comments.created_at', 'comments.id'),
+      sort === 'newest' ? '<' : '>',
+      eb.tuple(position.createdAt, position.id),
+    );
+  if (sort !== 'top') return [time];
+  return [
+    (eb) => eb.and([eb('comments.score', '=', position.score), time(eb)]),
+    (eb) => eb('comments.score', '<', position.score),
+  ];
+}
+
+/** Each sort's order inside a pinned segment (pinned comments come first in every order). */
+const orders: Record<CommentSort, ['score' | 'created_at' | 'id', 'asc' | 'desc'][]> = {
   oldest: [
-    ['pinned', 'desc'],
     ['created_at', 'asc'],
     ['id', 'asc'],
   ],
   newest: [
-    ['pinned', 'desc'],
     ['created_at', 'desc'],
     ['id', 'desc'],
   ],
   top: [
-    ['pinned', 'desc'],
     ['score', 'desc'],
     ['created_at', 'asc'],
     ['id', 'asc'],
   ],
 };
-
-function positionValue(position: SortPosition, column: SortColumn): string | number {
-  switch (column) {
-    case 'pinned':
-      return position.pinned;
-    case 'score':
-      return position.score;
-    case 'created_at':
-      return position.createdAt;
-    case 'id':
-      return position.id;
-  }
-}
-
-/** `(a, b, c) > (x, y, z)` for mixed directions, spelled out so both SQL engines take it. */
-function after(
-  eb: ExpressionBuilder<Database, 'comments'>,
-  sort: CommentSort,
-  position: SortPosition,
-): Expression<SqlBool> {
-  const columns = orders[sort];
-  const branches = columns.map(([column, direction], i) => {
-    const equal = columns
-      .slice(0, i)
-      .map(([c]) => eb(`comments.${c}`, '=', positionValue(position, c)));
-    const beyond = eb(
-      `comments.${column}`,
-      direction === 'asc' ? '>' : '<',
-      positionValue(position, column),
-    );
-    return eb.and([...equal, beyond]);
-  });
-  return eb.or(branches);
-}
 
 export async function insertComment(db: Db, row: NewCommentRow): Promise<void> {
   await db.insertInto('comments').values(row).execute();
@@ -113,8 +95,11 @@ export function findCommentByIdempotencyKey(
     .executeTakeFirst();
 }
 
-/** One page of public top-level comments, `limit` of them, after `cursor` when given. */
-export function findTopLevelPage(
+/**
+ * One page of public top-level comments, `limit` of them, after `cursor` when given: the
+ * pinned ones first, then the others, each segment read in index order (no sort).
+ */
+export async function findTopLevelPage(
   db: Db,
   threadId: string,
   sort: CommentSort,
@@ -122,33 +107,61 @@ export function findTopLevelPage(
   cursor: SortPosition | undefined,
   pending: PendingView = null,
 ): Promise<CommentRow[]> {
-  let query = db
-    .selectFrom('comments')
-    .selectAll()
-    .where('thread_id', '=', threadId)
-    .where('parent_id', 'is', null)
-    .where((eb) => visibleTo(eb, pending));
-  if (cursor !== undefined) query = query.where((eb) => after(eb, sort, cursor));
-  for (const [column, direction] of orders[sort]) query = query.orderBy(column, direction);
-  return query.limit(limit).execute();
+  const rows: CommentRow[] = [];
+  for (const pinned of [1, 0]) {
+    // A cursor in the unpinned segment is past every pinned comment.
+    if (cursor !== undefined && cursor.pinned < pinned) continue;
+    const ranges: (Condition | undefined)[] =
+      cursor?.pinned === pinned ? rangesAfter(sort, cursor) : [undefined];
+    for (const range of ranges) {
+      let query = db
+        .selectFrom('comments')
+        .selectAll()
+        .where('thread_id', '=', threadId)
+        .where('parent_id', 'is', null)
+        .where('pinned', '=', pinned)
+        .where((eb) => visibleTo(eb, pending));
+      if (range !== undefined) query = query.where(range);
+      for (const [column, direction] of orders[sort]) query = query.orderBy(column, direction);
+      rows.push(...(await query.limit(limit - rows.length).execute()));
+      if (rows.length >= limit) return rows;
+    }
+  }
+  return rows;
 }
 
-/** Every public reply under the given top-level comments, oldest first. */
-export function findPublicReplies(
+/** The rule of `visibleTo`, for rows already read. */
+export function isVisibleTo(
+  row: Pick<CommentRow, 'status' | 'user_id'>,
+  pending: PendingView,
+): boolean {
+  if ((PUBLIC_STATUSES as readonly string[]).includes(row.status)) return true;
+  if (pending === null || row.status !== 'pending') return false;
+  return 'all' in pending || row.user_id === pending.userId;
+}
+
+/**
+ * Every reply under the given top-level comments that the reader may see: by top-level
+ * comment, then oldest first. Read in the order of the `comments_root` index and filtered
+ * here, not in SQL: a condition on `status` would tempt the planner to walk every
+ * published comment of the database instead.
+ */
+export async function findPublicReplies(
   db: Db,
   rootIds: readonly string[],
   pending: PendingView = null,
 ): Promise<CommentRow[]> {
-  if (rootIds.length === 0) return Promise.resolve([]);
-  return db
+  if (rootIds.length === 0) return [];
+  const rows = await db
     .selectFrom('comments')
     .selectAll()
     .where('root_id', 'in', rootIds)
     .where('parent_id', 'is not', null)
-    .where((eb) => visibleTo(eb, pending))
-    .orderBy('created_at', 'asc')
-    .orderBy('id', 'asc')
+    .orderBy('root_id')
+    .orderBy('created_at')
+    .orderBy('id')
     .execute();
+  return rows.filter((row) => isVisibleTo(row, pending));
 }
 
 export async function countPublishedInThread(db: Db, threadId: string): Promise<number> {
