@@ -11,6 +11,7 @@ import { AppError } from './errors.js';
 import { siteCors } from './middleware/cors.js';
 import { allowedMethods } from './middleware/method-not-allowed.js';
 import { apiSecurityHeaders } from './middleware/security-headers.js';
+import { serverTiming } from './middleware/server-timing.js';
 import { adminRoutes } from './routes/admin.js';
 import { healthRoutes } from './routes/health.js';
 import { isStorageFailure } from './store/dialect.js';
@@ -62,6 +63,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
     return problem(c, new AppError(404, 'not_found'));
   });
 
+  app.use('/api/*', serverTiming());
   app.use('/api/*', apiSecurityHeaders());
   app.use('/api/*', siteCors(deps));
   app.route('/api/v1', threadRoutes(deps));

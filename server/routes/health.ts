@@ -15,10 +15,10 @@ export function healthRoutes(deps: Deps): Hono<AppEnv> {
   routes.get('/healthz', async (c) => {
     c.header('Cache-Control', 'no-store');
     await findSetting(deps.db, 'secret');
-    const problem = await deps.storage.probe(deps.db);
+    const problem = await deps.storage.check(deps.db);
     if (problem !== null) {
       throw new AppError(503, 'storage_unavailable', {
-        detail: `The database cannot be written since ${problem.since}: ${problem.error}`,
+        detail: `Writes fail since ${problem.since} (last at ${problem.last}): ${problem.error}`,
         retryAfter: 30,
         headers: { 'Retry-After': '30' },
       });

@@ -10,7 +10,7 @@ import type { Hono } from 'hono';
 import { createApp } from '../../server/app.js';
 import { buildRuntime, loadWidget } from '../../server/bootstrap.js';
 import { loadConfig } from '../../server/config.js';
-import type { Deps } from '../../server/deps.js';
+import type { Deps, Logger } from '../../server/deps.js';
 import type { AppEnv } from '../../server/env.js';
 import { addSite, type SiteSettings } from '../../server/services/sites/sites.js';
 import { writeWidgetFixture } from './support/widget-fixture.js';
@@ -35,14 +35,26 @@ export interface TestInit extends RequestInit {
 }
 
 export async function makeTestApp(
-  options: { site?: SiteSettings; env?: NodeJS.ProcessEnv; widget?: boolean } = {},
+  options: {
+    site?: SiteSettings;
+    env?: NodeJS.ProcessEnv;
+    widget?: boolean;
+    /** Where the server logs (silent unless given). */
+    logger?: Logger;
+  } = {},
 ): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'confab-test-'));
   let clock = Date.parse('2026-03-14T12:00:00.000Z');
-  const config = loadConfig({ CONFAB_DB: join(dir, 'confab.sqlite'), ...options.env });
+  // Markdown renders on the test's own thread unless a test asks for workers: each app would
+  // otherwise start one (the pool itself is tested in render-pool.test.ts, and end to end).
+  const config = loadConfig({
+    CONFAB_DB: join(dir, 'confab.sqlite'),
+    CONFAB_RENDER_THREADS: '0',
+    ...options.env,
+  });
   const silent = { info: () => undefined, error: () => undefined };
   const runtime = await buildRuntime(config, {
-    logger: silent,
+    logger: options.logger ?? silent,
     now: () => new Date(clock),
     widget: options.widget === true ? loadWidget(writeWidgetFixture(dir)) : undefined,
   });

@@ -508,6 +508,17 @@ describe('response headers and errors (T9, T25)', () => {
     assert.equal(health.status, 200);
   });
 
+  it('says how long the server took on an API answer, and nothing more (Server-Timing)', async () => {
+    for (const path of [
+      '/api/v1/threads?site=blog&thread=/t/',
+      '/api/v1/threads?site=none&thread=/t/',
+    ]) {
+      const response = await t.request(path);
+      assert.match(response.headers.get('Server-Timing') ?? '', /^app;dur=\d+\.\d{2}$/, path);
+      assert.equal(response.headers.get('Timing-Allow-Origin'), null);
+    }
+  });
+
   it('answers GET /healthz with 200 {status: "ok"}', async () => {
     const response = await t.request('/healthz', { origin: null });
     assert.equal(response.status, 200);

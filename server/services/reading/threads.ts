@@ -153,10 +153,15 @@ export async function countComments(
       },
     ]);
   }
-  const errors = collect(...keys.map((k) => checkThreadKey(k)));
+  const checked = keys.map((k) => checkThreadKey(k));
+  const errors = collect(...checked);
   if (errors.length > 0) throw invalid(errors);
-  const found = await countPublishedByKeys(deps.db, site.id, keys);
+  // Counted by the normalised key, answered under the key as the page asked for it.
+  const normal = checked.map((rule, i) => (rule.ok ? rule.value : (keys[i] ?? '')));
+  const found = await countPublishedByKeys(deps.db, site.id, [...new Set(normal)]);
   const counts: Record<string, number> = {};
-  for (const key of keys) counts[key] = found.get(key) ?? 0;
+  keys.forEach((key, i) => {
+    counts[key] = found.get(normal[i] ?? key) ?? 0;
+  });
   return { counts };
 }
