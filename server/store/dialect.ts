@@ -1,23 +1,17 @@
 /**
  * @module store/dialect
- * Opens the database. The only module that imports a database driver. SQLite is one file
- * in WAL mode with foreign keys, a busy timeout, `synchronous=FULL` (a 2xx means the
- * comment survived a power cut) and `BEGIN IMMEDIATE` transactions: a deferred
- * transaction that reads and then writes can hit SQLITE_BUSY despite the timeout.
+ * Opens the database. With sqlite-driver.ts, the only module that imports a database
+ * driver. SQLite is one file in WAL mode with foreign keys, a busy timeout,
+ * `synchronous=FULL` (a 2xx means the comment survived a power cut) and `BEGIN IMMEDIATE`
+ * transactions: a deferred transaction that reads and then writes can hit SQLITE_BUSY
+ * despite the timeout.
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import {
-  CompiledQuery,
-  Kysely,
-  SqliteDialect,
-  SqliteDriver,
-  type DatabaseConnection,
-  type Driver,
-  type SqliteDatabase,
-} from 'kysely';
+import { Kysely } from 'kysely';
 import type { Database } from './schema.js';
+import { SqliteFileDialect } from './sqlite-driver.js';
 
 export type Db = Kysely<Database>;
 
@@ -119,65 +113,6 @@ async function backupInto(sqlite: SQLite.Database, file: string): Promise<void> 
 }
 
 /**
- * The connection Kysely's SQLite driver uses, with each statement prepared once: the server
- * runs the same few dozen statements over and over, and preparing is a good part of a
- * short query's cost.
- */
-function preparingOnce(sqlite: SQLite.Database, max = 1000): SqliteDatabase {
-  const statements = new Map<string, SQLite.Statement>();
-  return {
-    close: () => {
-      sqlite.close();
-    },
-    prepare: (text) => {
-      let statement = statements.get(text);
-      if (statement === undefined) {
-        statement = sqlite.prepare(text);
-        // Queries are built from a fixed set of shapes; a runaway set is cut, oldest first.
-        if (statements.size >= max) statements.delete(statements.keys().next().value ?? '');
-        statements.set(text, statement);
-      }
-      return statement;
-    },
-  };
-}
-
-class SqliteFileDriver extends SqliteDriver {
-  readonly #sqlite: SQLite.Database;
-
-  constructor(sqlite: SQLite.Database) {
-    super({ database: preparingOnce(sqlite) });
-    this.#sqlite = sqlite;
-  }
-
-  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
-  }
-
-  /**
-   * A full disk or an I/O error makes SQLite roll the transaction back by itself; a second
-   * rollback would fail ("cannot rollback - no transaction is active") and hide the cause.
-   */
-  override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
-    if (!this.#sqlite.inTransaction) return;
-    await connection.executeQuery(CompiledQuery.raw('rollback'));
-  }
-}
-
-class SqliteFileDialect extends SqliteDialect {
-  readonly #sqlite: SQLite.Database;
-
-  constructor(sqlite: SQLite.Database) {
-    super({ database: sqlite });
-    this.#sqlite = sqlite;
-  }
-
-  override createDriver(): Driver {
-    return new SqliteFileDriver(this.#sqlite);
-  }
-}
-
-/**
  * Did the database fail for want of storage rather than because of the request? A full
  * disk, a read-only or failing file, a lock held past the busy timeout (SQLite); a full
  * disk, too little memory or a lost connection (PostgreSQL's classes 53 and 08).
@@ -203,23 +138,37 @@ export function isUniqueViolation(error: unknown): boolean {
   return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === '23505';
 }
 
-/** Opens `location`: a SQLite file path (created with its folder if missing). */
+/** The settings every connection to the file gets. */
+function configure(sqlite: SQLite.Database): SQLite.Database {
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = FULL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  return sqlite;
+}
+
+/**
+ * Opens `location`: a SQLite file path (created with its folder if missing), through a
+ * writer and a reader connection (see store/sqlite-driver.ts); `:memory:` through one.
+ */
 export function openDatabase(location: string): OpenedDatabase {
   if (/^postgres(ql)?:\/\//i.test(location)) {
     throw new Error('PostgreSQL is not supported yet; use a SQLite file path for --db');
   }
   if (location !== ':memory:') mkdirSync(dirname(location), { recursive: true });
-  const sqlite = new SQLite(location);
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = FULL');
-  sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteFileDialect(sqlite) });
+  const writer = configure(new SQLite(location));
+  let reader = writer;
+  if (location !== ':memory:') {
+    reader = configure(new SQLite(location));
+    // The reader only reads: a write on it would not take the write lock.
+    reader.pragma('query_only = ON');
+  }
+  const db = new Kysely<Database>({ dialect: new SqliteFileDialect(writer, reader) });
   return {
     db,
     dialect: 'sqlite',
     description: location,
-    backup: (file) => backupInto(sqlite, file),
+    backup: (file) => backupInto(writer, file),
     close: () => db.destroy(),
   };
 }
