@@ -7,6 +7,7 @@ import type { Config } from './config.js';
 import type { ProviderClient } from './services/sign-in/provider-client.js';
 import type { Renderer } from './services/common/render-pool.js';
 import type { StorageHealth } from './services/common/storage.js';
+import type { SiteCache } from './services/sites/cache.js';
 import type { EventHub } from './services/events/hub.js';
 import type { SpamService } from './services/posting/spam-service.js';
 import type { Db } from './store/dialect.js';
@@ -47,6 +48,8 @@ export interface Deps {
   readonly providers: ReadonlyMap<string, ProviderClient>;
   /** The spam checker's queue (a no-op when no checker is configured). */
   readonly spam: SpamService;
+  /** The sites table, read at most every two seconds (services/sites/cache.ts). */
+  readonly siteCache: SiteCache;
   /** Whether the database can be written (see services/common/storage.ts). */
   readonly storage: StorageHealth;
   /** Wakes this process's consumers of the events log after each commit that wrote events. */

@@ -174,6 +174,8 @@ export async function importRecords(
   } catch (error) {
     if (!(error instanceof DryRunDone)) throw error;
   }
+  // A Confab export may have made the site.
+  deps.siteCache.forget();
   return summary;
 }
 

@@ -21,9 +21,3 @@ export async function updateSiteRow(db: Db, id: string, patch: SiteUpdate): Prom
   const result = await db.updateTable('sites').set(patch).where('id', '=', id).executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }
-
-/** Every site's origins, as stored (JSON arrays). */
-export async function findAllOriginLists(db: Db): Promise<string[]> {
-  const rows = await db.selectFrom('sites').select('origins').execute();
-  return rows.map((r) => r.origins);
-}

@@ -80,14 +80,18 @@ function trigrams(text: string): Set<string> {
   return grams;
 }
 
+function jaccard(x: ReadonlySet<string>, y: ReadonlySet<string>): number {
+  let shared = 0;
+  for (const gram of x) if (y.has(gram)) shared += 1;
+  return shared / (x.size + y.size - shared);
+}
+
 /** Jaccard similarity of two texts' character trigrams, 0 to 1. */
 export function similarity(a: string, b: string): number {
   const x = trigrams(a);
   const y = trigrams(b);
   if (x.size === 0 || y.size === 0) return a === b ? 1 : 0;
-  let shared = 0;
-  for (const gram of x) if (y.has(gram)) shared += 1;
-  return shared / (x.size + y.size - shared);
+  return jaccard(x, y);
 }
 
 /** Near enough to be the same comment again. */
@@ -98,6 +102,8 @@ export const NEAR_DUPLICATE = 0.85;
  * same text (case and spacing aside; a short one only in the same thread), or nearly the
  * same for longer texts ({@link NEAR_DUPLICATE} on letters and digits) — or, for longer
  * texts, something anyone posted in this thread just now (a bot rotating addresses).
+ * The new text is folded once; a text less than half or more than twice as long is not
+ * the same comment again, and is not compared letter by letter.
  */
 export function assertNotDuplicate(
   body: string,
@@ -107,9 +113,15 @@ export function assertNotDuplicate(
 ): void {
   const text = fold(body).trim();
   const letters = essence(body);
+  const grams = letters.length >= 50 ? trigrams(letters) : undefined;
   const same = (other: string): boolean => {
     if (fold(other).trim() === text) return true;
-    return letters.length >= 50 && similarity(letters, essence(other)) >= NEAR_DUPLICATE;
+    if (grams === undefined) return false;
+    const otherLetters = essence(other);
+    if (otherLetters.length * 2 < letters.length || otherLetters.length > letters.length * 2) {
+      return false;
+    }
+    return jaccard(grams, trigrams(otherLetters)) >= NEAR_DUPLICATE;
   };
   // Short replies ("Thanks!", "+1") may be said again, just not twice in one thread.
   const repeatsMine = (other: { body_source: string; thread_id: string }): boolean =>

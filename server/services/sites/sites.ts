@@ -6,13 +6,7 @@ import { AppError } from '../../errors.js';
 import type { Deps } from '../../deps.js';
 import type { SiteRow } from '../../store/schema.js';
 import { deleteSiteRole, findSiteRoles, replaceSiteRole } from '../../store/users.js';
-import {
-  findAllOriginLists,
-  findAllSites,
-  findSiteById,
-  insertSite,
-  updateSiteRow,
-} from '../../store/sites.js';
+import { findAllSites, findSiteById, insertSite, updateSiteRow } from '../../store/sites.js';
 
 export const MODERATION_POLICIES = ['none', 'first-time', 'guests', 'all'] as const;
 export type ModerationPolicy = (typeof MODERATION_POLICIES)[number];
@@ -139,13 +133,14 @@ export function normalizeBlocklist(entries: readonly string[]): string[] {
 
 /** The site, or a 404 `site_not_found`. */
 export async function getSite(deps: Deps, id: string): Promise<Site> {
-  const row = await findSiteById(deps.db, id);
-  if (row === undefined) throw new AppError(404, 'site_not_found', { detail: `No site "${id}".` });
-  return rowToSite(row);
+  const site = await findSite(deps, id);
+  if (site === undefined) throw new AppError(404, 'site_not_found', { detail: `No site "${id}".` });
+  return site;
 }
 
+/** The site, from the cache of sites (services/sites/cache.ts). */
 export async function findSite(deps: Deps, id: string): Promise<Site | undefined> {
-  const row = await findSiteById(deps.db, id);
+  const row = (await deps.siteCache.rows(deps.db)).get(id);
   return row === undefined ? undefined : rowToSite(row);
 }
 
@@ -168,8 +163,8 @@ export function assertOriginAllowed(site: Site, origin: string | undefined): voi
 
 /** Is `origin` one of any site's origins? (CORS preflights do not say which site.) */
 export async function isKnownOrigin(deps: Deps, origin: string): Promise<boolean> {
-  const lists = await findAllOriginLists(deps.db);
-  return lists.some((json) => {
+  const rows = await deps.siteCache.rows(deps.db);
+  return [...rows.values()].some(({ origins: json }) => {
     try {
       const origins: unknown = JSON.parse(json);
       return Array.isArray(origins) && origins.includes(origin);
@@ -326,6 +321,7 @@ export async function addSite(deps: Deps, id: string, settings: SiteSettings): P
     spam_check: settings.spamCheck === false ? 0 : 1,
   });
   await applyRoles(deps, id, settings);
+  deps.siteCache.forget();
   return getSite(deps, id);
 }
 
@@ -349,5 +345,6 @@ export async function updateSite(deps: Deps, id: string, settings: SiteSettings)
   if (settings.spamCheck !== undefined) patch.spam_check = settings.spamCheck ? 1 : 0;
   if (!(await updateSiteRow(deps.db, id, patch))) throw new Error(`no site "${id}"`);
   await applyRoles(deps, id, settings);
+  deps.siteCache.forget();
   return getSite(deps, id);
 }
