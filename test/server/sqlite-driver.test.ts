@@ -8,11 +8,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { sql, type Kysely } from 'kysely';
+import { sql, type Generated, type Kysely } from 'kysely';
 import { openDatabase, type OpenedDatabase } from '../../server/store/dialect.js';
 
 interface Scratch {
-  notes: { id: number; text: string };
+  notes: { id: Generated<number>; text: string };
 }
 
 describe('the SQLite driver', () => {
