@@ -3,8 +3,7 @@
  * Events the moderation app's elements dispatch to the ones that own them. Each bubbles
  * and is composed, so it crosses the shadow roots between a row and its queue.
  */
-import type { ModComment, ModerationAction } from '../server/contract.js';
-import type { Session } from '../widget/api/auth.js';
+import type { ModComment, ModerationAction, Session } from '../server/contract.js';
 
 const init = { bubbles: true, composed: true } as const;
 

@@ -5,7 +5,7 @@
  * and goes when the tab is closed). Storage may be disabled or full; every access
  * tolerates that, and the app then just forgets.
  */
-import type { Session } from '../widget/api/auth.js';
+import type { Session } from '../server/contract.js';
 
 const SITE = 'confab:admin:site';
 const SESSION = 'confab:admin:session';

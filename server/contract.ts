@@ -144,6 +144,84 @@ export interface CountsResponse {
 }
 
 // ---------------------------------------------------------------------------------------
+// Signing in (`/auth/...` and `GET /api/v1/me`, DESIGN.md section 4).
+
+/** A sign-in method a site offers (`GET /auth/providers` answers a list); `name` is its button's label. */
+export interface Provider {
+  id: string;
+  name: string;
+}
+
+/** `POST /auth/tx`: register a sign-in. Only the S256 hashes of the page's two verifiers. */
+export interface SignInRequest {
+  site: string;
+  /** A {@link Provider}'s `id`. */
+  provider: string;
+  /** base64url(SHA-256(verifier)); the verifier comes later, with the exchange or a claim. */
+  codeChallenge: string;
+  /** base64url(SHA-256(start key)); the popup's start page needs the start key. */
+  startChallenge: string;
+}
+
+/** 201 to `POST /auth/tx`: open `startUrl` in the popup. */
+export interface SignInStart {
+  tx: string;
+  startUrl: string;
+  /** The whole sign-in must be done by then. */
+  expiresAt: string;
+}
+
+/** `POST /auth/exchange`: the popup's ticket and the verifier, for a session. */
+export interface ExchangeRequest {
+  tx: string;
+  ticket: string;
+  verifier: string;
+}
+
+/** `POST /auth/claim`: the verifier alone, polled while the popup's message does not come. */
+export interface ClaimRequest {
+  tx: string;
+  verifier: string;
+}
+
+/** 202 to `POST /auth/claim`: the reader is not back from the provider yet; ask again. */
+export interface ClaimPending {
+  pending: true;
+}
+
+/** The signed-in reader, as the server describes them. */
+export interface SessionUser {
+  id: string;
+  name: string;
+  /** https only (the server drops anything else), or null. */
+  avatarUrl: string | null;
+  profileUrl: string | null;
+  /** The provider's id (`github`, `keycloak`, ...). */
+  provider: string;
+  /** The reader's role on the session's site. */
+  role: 'owner' | 'moderator' | null;
+}
+
+/**
+ * `POST /auth/exchange`, or 200 to `POST /auth/claim`: a session. `token` is shown once (the
+ * server keeps only its hash); send it as `Authorization: Bearer <token>`.
+ */
+export interface Session {
+  token: string;
+  /** When the session lapses unless used (each use slides it). */
+  expiresAt: string;
+  user: SessionUser;
+}
+
+/** `GET /api/v1/me`: the session's reader, its site and its current expiry. */
+export interface MeResponse {
+  user: SessionUser;
+  /** The site's id: a session works for one site only. */
+  site: string;
+  expiresAt: string;
+}
+
+// ---------------------------------------------------------------------------------------
 // Moderation (`/api/v1/moderation/...`): owners and moderators only, with a session from a
 // page of the site or from the server's own `/admin`.
 

@@ -5,8 +5,12 @@
  * thread report to it: `<confab-thread>` listens for its children's events and acts on
  * them (children never reach into the thread).
  */
-import type { ErrorCode, ModerationAction, PublicComment } from '../server/contract.js';
-import type { SessionUser } from './api/auth.js';
+import type {
+  ErrorCode,
+  ModerationAction,
+  PublicComment,
+  SessionUser,
+} from '../server/contract.js';
 import { ApiError } from './api/errors.js';
 
 /** How every Confab event is dispatched. */

@@ -3,7 +3,7 @@
  * Confab's classes and types, without registering anything: import `define.js` (or
  * the `/confab.js` bundle) for that, or define the tags yourself.
  */
-export type { Provider, Session, SessionUser, SignInStart } from './api/auth.js';
+export type { Provider, Session, SessionUser, SignInStart } from '../server/contract.js';
 export { ApiClient, type Fetch, type ThreadQuery } from './api/client.js';
 export { ApiError, NetworkError } from './api/errors.js';
 export { deleteComment, updateComment } from './api/own.js';

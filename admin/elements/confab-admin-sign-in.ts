@@ -1,5 +1,6 @@
 import { LitElement, css, html } from 'lit';
-import { listProviders, type Provider } from '../../widget/api/auth.js';
+import type { Provider } from '../../server/contract.js';
+import { listProviders } from '../../widget/api/auth.js';
 import type { ApiClient } from '../../widget/api/client.js';
 import { ApiError } from '../../widget/api/errors.js';
 import { popupSignIn, type SignInFailure } from '../../widget/api/popup-sign-in.js';

@@ -1,6 +1,6 @@
 import { LitElement, css, html, type PropertyValues } from 'lit';
-import type { ModSitesResponse } from '../../server/contract.js';
-import { logOut, type Session } from '../../widget/api/auth.js';
+import type { ModSitesResponse, Session } from '../../server/contract.js';
+import { logOut } from '../../widget/api/auth.js';
 import { ApiClient, type Fetch } from '../../widget/api/client.js';
 import { ApiError } from '../../widget/api/errors.js';
 import { ModerationApi } from '../api.js';

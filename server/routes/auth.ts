@@ -7,6 +7,7 @@
 import { Hono, type Context } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import { z } from 'zod';
+import type { MeResponse } from '../contract.js';
 import type { Deps } from '../deps.js';
 import type { AppEnv } from '../env.js';
 import { AppError, invalid } from '../errors.js';
@@ -191,7 +192,11 @@ export function meRoutes(deps: Deps): Hono<AppEnv> {
       requestOrigin(c, deps.config.publicUrl),
       c.req.query('site'),
     );
-    return c.json({ user: session.user, site: session.siteId, expiresAt: session.expiresAt });
+    return c.json({
+      user: session.user,
+      site: session.siteId,
+      expiresAt: session.expiresAt,
+    } satisfies MeResponse);
   });
   return routes;
 }

@@ -1,6 +1,5 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
-import type { ModSettings, ModSitesResponse } from '../../server/contract.js';
-import type { Session } from '../../widget/api/auth.js';
+import type { ModSettings, ModSitesResponse, Session } from '../../server/contract.js';
 import '../../admin/main.js';
 import type { ConfabAdmin } from '../../admin/elements/confab-admin.js';
 import {

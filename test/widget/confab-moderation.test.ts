@@ -10,9 +10,9 @@ import type {
   GuardResponse,
   ModActionRequest,
   PublicComment,
+  Session,
   ThreadResponse,
 } from '../../server/contract.js';
-import type { Session } from '../../widget/api/auth.js';
 import type { ConfabThread } from '../../widget/elements/confab-thread.js';
 import '../../widget/define.js';
 import {

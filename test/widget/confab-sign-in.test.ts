@@ -1,6 +1,5 @@
 import { aTimeout, expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
-import type { CreateCommentRequest } from '../../server/contract.js';
-import type { Session } from '../../widget/api/auth.js';
+import type { CreateCommentRequest, Session } from '../../server/contract.js';
 import { ApiClient } from '../../widget/api/client.js';
 import type { ConfabSignIn } from '../../widget/elements/confab-sign-in.js';
 import type { ConfabThread } from '../../widget/elements/confab-thread.js';

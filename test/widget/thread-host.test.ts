@@ -4,8 +4,7 @@
  * run against a plain object, and report what happened by what they return or dispatch.
  */
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
-import type { PublicComment } from '../../server/contract.js';
-import type { SessionUser } from '../../widget/api/auth.js';
+import type { PublicComment, SessionUser } from '../../server/contract.js';
 import { ApiClient } from '../../widget/api/client.js';
 import '../../widget/elements/confab-mod-tools.js';
 import type { ConfabModTools } from '../../widget/elements/confab-mod-tools.js';

@@ -7,41 +7,17 @@
  * verifier itself only in the body of an exchange or a claim. Nothing here puts a
  * verifier, ticket or token in a URL.
  */
+import type {
+  ClaimPending,
+  ClaimRequest,
+  ExchangeRequest,
+  MeResponse,
+  Provider,
+  Session,
+  SignInRequest,
+  SignInStart,
+} from '../../server/contract.js';
 import type { ApiClient } from './client.js';
-
-/** A sign-in method a site offers (`GET /auth/providers`); `name` is its button's label. */
-export interface Provider {
-  id: string;
-  name: string;
-}
-
-/** The signed-in reader, as the server describes them. */
-export interface SessionUser {
-  id: string;
-  name: string;
-  /** https only (the server drops anything else), or null. */
-  avatarUrl: string | null;
-  profileUrl: string | null;
-  /** The provider's id (`github`, `keycloak`, ...). */
-  provider: string;
-  /** The reader's role on this site. */
-  role: 'owner' | 'moderator' | null;
-}
-
-/** A session: the bearer token, when it lapses unless used, and whose it is. */
-export interface Session {
-  token: string;
-  expiresAt: string;
-  user: SessionUser;
-}
-
-/** A registered sign-in (`POST /auth/tx`): open `startUrl` in the popup. */
-export interface SignInStart {
-  tx: string;
-  startUrl: string;
-  /** The whole sign-in must be done by then. */
-  expiresAt: string;
-}
 
 const base64url = (bytes: Uint8Array) =>
   btoa(String.fromCharCode(...bytes))
@@ -70,35 +46,22 @@ export async function listProviders(api: ApiClient, site: string): Promise<Provi
 }
 
 /** Registers a sign-in for this page's origin. */
-export function beginSignIn(
-  api: ApiClient,
-  req: { site: string; provider: string; codeChallenge: string; startChallenge: string },
-): Promise<SignInStart> {
+export function beginSignIn(api: ApiClient, req: SignInRequest): Promise<SignInStart> {
   return api.send('POST', 'auth/tx', req);
 }
 
 /** Trades the popup's ticket and the verifier for a session. */
-export function exchangeTicket(
-  api: ApiClient,
-  req: { tx: string; ticket: string; verifier: string },
-): Promise<Session> {
+export function exchangeTicket(api: ApiClient, req: ExchangeRequest): Promise<Session> {
   return api.send('POST', 'auth/exchange', req);
 }
 
 /** Asks whether the sign-in is done: a session when it is, `{ pending: true }` while not. */
-export function claimSession(
-  api: ApiClient,
-  req: { tx: string; verifier: string },
-): Promise<Session | { pending: true }> {
+export function claimSession(api: ApiClient, req: ClaimRequest): Promise<Session | ClaimPending> {
   return api.send('POST', 'auth/claim', req);
 }
 
 /** The session's reader and current expiry; a token that does not work is 401 `not_signed_in`. */
-export function whoAmI(
-  api: ApiClient,
-  site: string,
-  token: string,
-): Promise<{ user: SessionUser; expiresAt: string }> {
+export function whoAmI(api: ApiClient, site: string, token: string): Promise<MeResponse> {
   return api.send('GET', `api/v1/me?${new URLSearchParams({ site })}`, undefined, bearer(token));
 }
 

@@ -7,14 +7,8 @@
  * and says in its own words what went wrong. Only lazily loaded code uses it, so it stays
  * out of the widget's first-render bundle.
  */
-import {
-  beginSignIn,
-  claimSession,
-  exchangeTicket,
-  pkcePair,
-  type Session,
-  type SignInStart,
-} from './auth.js';
+import type { Session, SignInStart } from '../../server/contract.js';
+import { beginSignIn, claimSession, exchangeTicket, pkcePair } from './auth.js';
 import type { ApiClient } from './client.js';
 import { ApiError } from './errors.js';
 

@@ -4,8 +4,8 @@ import type {
   ModActionResponse,
   ModerationAction,
   PublicComment,
+  SessionUser,
 } from '../../server/contract.js';
-import type { SessionUser } from '../api/auth.js';
 import { ApiError } from '../api/errors.js';
 import { ConfabCommentModeratedEvent } from '../events.js';
 import { later } from '../strings-later.js';

@@ -1,5 +1,6 @@
 import { LitElement, css, html, type PropertyValues } from 'lit';
-import { listProviders, logOut, whoAmI, type Provider, type Session } from '../api/auth.js';
+import type { Provider, Session } from '../../server/contract.js';
+import { listProviders, logOut, whoAmI } from '../api/auth.js';
 import type { ApiClient } from '../api/client.js';
 import { ApiError } from '../api/errors.js';
 import { popupSignIn } from '../api/popup-sign-in.js';

@@ -1,6 +1,10 @@
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import type { CreateCommentRequest, PublicComment, SortOrder } from '../../server/contract.js';
-import type { SessionUser } from '../api/auth.js';
+import type {
+  CreateCommentRequest,
+  PublicComment,
+  SessionUser,
+  SortOrder,
+} from '../../server/contract.js';
 import { ApiClient } from '../api/client.js';
 import { ApiError } from '../api/errors.js';
 import {

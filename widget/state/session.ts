@@ -4,7 +4,7 @@
  * per server and site (`confab:session:<server origin>:<site>`), since a token works only
  * for the site it was issued for. Without the tick the session lives in memory only.
  */
-import type { Session } from '../api/auth.js';
+import type { Session } from '../../server/contract.js';
 import { readStored, writeStored } from './storage.js';
 
 /** The storage key for the server at `base` and `site`. */

@@ -3,10 +3,9 @@
  * Public author details for comments written by signed-in readers: name and avatar from
  * their provider, and their role on the site (owner, moderator) for the badge.
  */
-import type { PublicAuthor } from '../../contract.js';
+import type { PublicAuthor, SessionUser } from '../../contract.js';
 import type { Db } from '../../store/dialect.js';
 import type { UserRow } from '../../store/schema.js';
-import type { SessionUser } from '../sign-in/sessions.js';
 import { findSiteRoles, findUsersByIds } from '../../store/users.js';
 
 export type Authors = ReadonlyMap<string, PublicAuthor>;

@@ -6,6 +6,14 @@
  * a session. A ticket alone is useless, so is a transaction id; nothing lands in a URL.
  */
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import type {
+  ClaimPending,
+  ClaimRequest,
+  Provider,
+  Session,
+  SignInRequest,
+  SignInStart,
+} from '../../contract.js';
 import type { Deps } from '../../deps.js';
 import { AppError } from '../../errors.js';
 import {
@@ -18,7 +26,7 @@ import type { AuthTransactionRow } from '../../store/schema.js';
 import { upsertUser } from '../../store/users.js';
 import { skeleton } from '../common/names.js';
 import { SignInError, type Identity, type ProviderClient } from './provider-client.js';
-import { createSession, type NewSession } from './sessions.js';
+import { createSession } from './sessions.js';
 import { assertOriginAllowed, getSite } from '../sites/sites.js';
 import { ownOrigin } from '../moderation/staff.js';
 import { DEMO_SITE } from '../../providers.js';
@@ -49,10 +57,7 @@ function offered(client: ProviderClient, siteId: string): boolean {
 }
 
 /** The sign-in methods a site offers, as the widget lists them. */
-export async function listProviders(
-  deps: Deps,
-  siteId: string,
-): Promise<{ id: string; name: string }[]> {
+export async function listProviders(deps: Deps, siteId: string): Promise<Provider[]> {
   await getSite(deps, siteId);
   return [...deps.providers.values()]
     .filter((p) => offered(p, siteId))
@@ -62,9 +67,9 @@ export async function listProviders(
 /** Step 1: the widget registers a sign-in; its page's origin must be one of the site's. */
 export async function beginSignIn(
   deps: Deps,
-  input: { site: string; provider: string; codeChallenge: string; startChallenge: string },
+  input: SignInRequest,
   origin: string | undefined,
-): Promise<{ tx: string; startUrl: string; expiresAt: string }> {
+): Promise<SignInStart> {
   const site = await getSite(deps, input.site);
   // `/admin` signs in from this server's own origin; its session works only there.
   if (origin !== ownOrigin(deps)) assertOriginAllowed(site, origin);
@@ -253,9 +258,9 @@ function signInRefused(detail: string): AppError {
  */
 export async function completeSignIn(
   deps: Deps,
-  input: { tx: string; verifier: string; ticket?: string | undefined },
+  input: ClaimRequest & { ticket?: string | undefined },
   origin: string | undefined,
-): Promise<NewSession | { pending: true }> {
+): Promise<Session | ClaimPending> {
   const tx = await findAuthTransaction(deps.db, input.tx);
   if (!live(deps, tx)) throw signInRefused('This sign-in has expired.');
   if (origin !== tx.origin) {

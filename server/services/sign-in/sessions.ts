@@ -5,6 +5,7 @@
  * invalid token is simply "not signed in".
  */
 import { createHash, randomBytes } from 'node:crypto';
+import type { Session as PublicSession, SessionUser } from '../../contract.js';
 import type { Deps } from '../../deps.js';
 import { AppError } from '../../errors.js';
 import {
@@ -18,28 +19,14 @@ import { findSiteRoles, findUserById } from '../../store/users.js';
 
 const hash = (token: string): string => createHash('sha256').update(token).digest('base64url');
 
-export interface SessionUser {
-  id: string;
-  name: string;
-  avatarUrl: string | null;
-  profileUrl: string | null;
-  provider: string;
-  /** The reader's role on the session's site. */
-  role: 'owner' | 'moderator' | null;
-}
-
-export interface NewSession {
-  token: string;
-  expiresAt: string;
-  user: SessionUser;
-}
-
-export interface Session {
+/**
+ * A session as the server knows it from a bearer token: the public {@link PublicSession}
+ * without its token (only the hash is stored), plus what only the server needs.
+ */
+export interface Session extends Omit<PublicSession, 'token'> {
   tokenHash: string;
   siteId: string;
   origin: string;
-  expiresAt: string;
-  user: SessionUser;
   /** When the account first signed in here (for the hold on new accounts). */
   accountCreatedAt: string;
 }
@@ -69,7 +56,7 @@ async function toSessionUser(deps: Deps, siteId: string, user: UserRow): Promise
 export async function createSession(
   deps: Deps,
   input: { userId: string; siteId: string; origin: string },
-): Promise<NewSession> {
+): Promise<PublicSession> {
   const user = await findUserById(deps.db, input.userId);
   if (user === undefined)
     throw new AppError(400, 'sign_in_failed', { detail: 'The account vanished.' });
