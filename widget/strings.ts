@@ -75,6 +75,15 @@ export const strings = {
     // What the spam guard's one retry could not fix (a second challenge_failed is "other").
     too_fast: 'Please wait a moment, then send again.',
     parent_not_found: 'The comment you are replying to no longer exists.',
+    // Nothing was saved: the server's disk is full or failing (it says when to retry).
+    storage_unavailable: "Comments can't be saved right now. Please try again in a minute.",
+    // Rendering the Markdown took too long (a comment or its preview).
+    too_complex: "Your comment's formatting is too complex. Please simplify it.",
+    // The key stays until the reader changes something: the first attempt (its answer
+    // lost) was saved, and this one differs from it (say, signed in since).
+    idempotency_key_reused: 'This comment was already sent once. Change the text to send it again.',
+    // The body reached the server garbled (browsers always send UTF-8).
+    invalid_encoding: 'The comment server could not read your text. Please try again.',
     other: 'Something went wrong. Please try again.',
   } satisfies Errors as Errors,
   /** By a field error's `code`. */

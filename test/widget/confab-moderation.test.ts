@@ -333,6 +333,26 @@ describe('moderation and spam defences in the widget', () => {
       ['banned, without a detail', problem(403, 'banned'), 'You can no longer comment here.'],
       ['a duplicate', problem(409, 'duplicate_comment'), 'You already said that.'],
       [
+        'storage unavailable',
+        problem(503, 'storage_unavailable', { retryAfter: 30 }, { 'Retry-After': '30' }),
+        "Comments can't be saved right now. Please try again in a minute.",
+      ],
+      [
+        'too complex to render',
+        problem(422, 'too_complex'),
+        "Your comment's formatting is too complex. Please simplify it.",
+      ],
+      [
+        'a reused Idempotency-Key',
+        problem(422, 'idempotency_key_reused'),
+        'This comment was already sent once. Change the text to send it again.',
+      ],
+      [
+        'a body that is not UTF-8',
+        problem(400, 'invalid_encoding'),
+        'The comment server could not read your text. Please try again.',
+      ],
+      [
         'rate limited, with the wait',
         problem(429, 'rate_limited', { retryAfter: 42 }),
         "You're commenting too fast. Try again in 42 s.",

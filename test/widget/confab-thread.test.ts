@@ -418,6 +418,72 @@ describe('<confab-thread>', () => {
         .and.not.equal(first);
     });
 
+    it('shows a replayed comment once, and keeps no edit grant when the answer has no token', async () => {
+      // The first attempt is saved but its answer is lost; the retry, with the same key, is
+      // answered as a replay, which never carries the edit token.
+      const first = comment({ id: 'a' });
+      let saved: PublicComment | undefined;
+      const { el, fetch } = await loaded(threadResponse([first]), {
+        'GET threads': () => json(threadResponse(saved ? [first, saved] : [first])),
+        'POST comments': (call) => {
+          if (saved) return json({ comment: saved, editableUntil: later(), replayed: true }, 201);
+          saved = comment({ id: 'new1', name: 'Grace', html: '<p>Once</p>' });
+          return networkDown(call);
+        },
+      });
+      const form = mainForm(el);
+      fillAndPost(form, { name: 'Grace', body: 'Once' });
+      await waitUntil(() => text(form.host).includes('Could not reach the comment server.'));
+      // A re-sort reloads the thread, which now has the comment.
+      const select = getByRole(el.shadowRoot!, 'combobox', 'Sort comments');
+      select.value = 'newest';
+      select.dispatchEvent(new Event('change'));
+      await waitUntil(() => commentEl(el, 'new1'));
+      await settle(el);
+      const posted = oneEvent<ConfabCommentPostedEvent>(el, 'confab-comment-posted');
+      getByRole(mainForm(el), 'button', 'Post Comment').click();
+      expect((await posted).comment.id).to.equal('new1');
+      await settle(el);
+      const [key1, key2] = posts(fetch).map((c) => c.headers.get('Idempotency-Key'));
+      expect(key2).to.equal(key1);
+      const shown = deepAll(el.shadowRoot!).filter(
+        (e) =>
+          e.localName === 'confab-comment' &&
+          (e as unknown as { comment: PublicComment }).comment.id === 'new1',
+      );
+      expect(shown).to.have.length(1);
+      expect(heading(el)).to.equal('2 comments on “Hello”');
+      expect(localStorage.getItem('confab:edit:new1')).to.equal(null);
+      expect(allByRole(commentEl(el, 'new1').shadowRoot!, 'button', 'Edit')).to.have.length(0);
+      expect(getByRole(mainForm(el), 'textbox', 'Comment').value).to.equal('');
+      expect(el.shadowRoot!.querySelector('[role=status]')!.textContent).to.equal(
+        'Your comment was posted.',
+      );
+    });
+
+    it('shows a replayed comment it did not have yet', async () => {
+      let lost = true;
+      const { el } = await loaded(threadResponse([]), {
+        'POST comments': (call) => {
+          if (lost) {
+            lost = false;
+            return networkDown(call);
+          }
+          const saved = comment({ id: 'new1', html: '<p>Lost once</p>' });
+          return json({ comment: saved, editableUntil: later(), replayed: true }, 201);
+        },
+      });
+      const form = mainForm(el);
+      fillAndPost(form, { name: 'Grace', body: 'Lost once' });
+      await waitUntil(() => text(form.host).includes('Could not reach the comment server.'));
+      getByRole(form, 'button', 'Post Comment').click();
+      await waitUntil(() => commentEl(el, 'new1'));
+      await settle(el);
+      expect(text(commentEl(el, 'new1'))).to.contain('Lost once');
+      expect(heading(el)).to.equal('1 comment on “Hello”');
+      expect(localStorage.getItem('confab:edit:new1')).to.equal(null);
+    });
+
     it('disables the button while posting', async () => {
       let answer!: (r: Response) => void;
       const { el } = await loaded(threadResponse([]), {
@@ -540,6 +606,20 @@ describe('<confab-thread>', () => {
       getByRole(form, 'button', 'Edit').click();
       await settle(el);
       expect(getByRole(form, 'textbox', 'Comment').value).to.equal('**Bold**');
+    });
+
+    it('says when the preview is too complex to render, and keeps the text', async () => {
+      const { el } = await loaded(threadResponse([]), {
+        'POST preview': () => problem(422, 'too_complex'),
+      });
+      const form = mainForm(el);
+      type(getByRole(form, 'textbox', 'Comment'), '*'.repeat(5000));
+      getByRole(form, 'button', 'Preview').click();
+      await waitUntil(() => text(form.host).includes('formatting is too complex'));
+      expect(text(form.host)).to.contain(
+        "Your comment's formatting is too complex. Please simplify it.",
+      );
+      expect(getByRole(form, 'textbox', 'Comment').value).to.equal('*'.repeat(5000));
     });
   });
 

@@ -295,19 +295,21 @@ export class ConfabThread extends ConfabElement implements ThreadHost {
       email: draft.email || undefined,
       url: draft.url || undefined,
     };
+    const signedIn = this.user !== undefined;
     // Signed in, the server knows who is writing; a guest posts through the spam guard.
     const response = await this.request(async (api) =>
-      this.user
+      signedIn
         ? api.post(request, draft.key)
         : (await this.#guarded()).post({ ...request, author, trap: draft.trap }, draft.key),
     );
     const posted = response.comment;
-    // Signed in, there is no edit token: the session edits, within the same window.
-    saveGrant(posted.id, {
-      token: response.editToken,
-      until: response.editableUntil,
-      body: draft.body,
-    });
+    // Signed in, there is no edit token: the session edits, within the same window. A
+    // replay (a retry after a lost answer, `replayed`) never carries one: the guest gets
+    // no grant then (and no Edit button), rather than a grant without a token.
+    const token = response.editToken;
+    if (signedIn || token !== undefined) {
+      saveGrant(posted.id, { token, until: response.editableUntil, body: draft.body });
+    }
     this.#controller.add(posted);
     // A reply's composer closes; a reply being written elsewhere stays open.
     if (parentId) this.open = undefined;

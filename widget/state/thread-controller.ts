@@ -100,8 +100,16 @@ export class ThreadController implements ReactiveController {
     }
   }
 
-  /** Shows a comment the reader just posted, and keeps it in the browser if it is held. */
+  /**
+   * Shows a comment the reader just posted, and keeps it in the browser if it is held. One
+   * already shown (a replayed post whose first answer was lost, the thread reloaded since)
+   * is changed in place.
+   */
   add(comment: PublicComment): void {
+    if (this.comments.some((c) => c.id === comment.id)) {
+      this.change(comment.id, comment);
+      return;
+    }
     this.#place(comment);
     this.#keep(comment.id, comment);
     this.#recount(undefined, comment);
