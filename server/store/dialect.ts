@@ -1,17 +1,17 @@
 /**
  * @module store/dialect
  * Opens the database. With sqlite-driver.ts, the only module that imports a database
- * driver. SQLite is one file in WAL mode with foreign keys, a busy timeout,
- * `synchronous=FULL` (a 2xx means the comment survived a power cut) and `BEGIN IMMEDIATE`
- * transactions: a deferred transaction that reads and then writes can hit SQLITE_BUSY
- * despite the timeout.
+ * driver. SQLite is one file in WAL mode with foreign keys, a busy timeout, every commit
+ * synced before it is acknowledged (a 2xx means the comment survived a power cut; the sync
+ * runs off the event loop, see sqlite-driver.ts) and `BEGIN IMMEDIATE` transactions: a
+ * deferred transaction that reads and then writes can hit SQLITE_BUSY despite the timeout.
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely } from 'kysely';
 import type { Database } from './schema.js';
-import { SqliteFileDialect } from './sqlite-driver.js';
+import { SqliteFileDialect, WalSync } from './sqlite-driver.js';
 
 export type Db = Kysely<Database>;
 
@@ -114,14 +114,16 @@ async function backupInto(sqlite: SQLite.Database, file: string): Promise<void> 
 
 /**
  * Did the database fail for want of storage rather than because of the request? A full
- * disk, a read-only or failing file, a lock held past the busy timeout (SQLite); a full
- * disk, too little memory or a lost connection (PostgreSQL's classes 53 and 08).
+ * disk, a read-only or failing file, a lock held past the busy timeout (SQLite); the
+ * WAL's sync failing (the file system's codes); a full disk, too little memory or a lost
+ * connection (PostgreSQL's classes 53 and 08).
  */
 export function isStorageFailure(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code !== 'string') return false;
   return (
     /^SQLITE_(FULL|IOERR|READONLY|CANTOPEN|BUSY|LOCKED|NOMEM|PROTOCOL)/.test(code) ||
+    /^(EIO|ENOSPC|EROFS|EDQUOT)$/.test(code) ||
     /^(53|08)[0-9A-Z]{3}$/.test(code)
   );
 }
@@ -138,10 +140,14 @@ export function isUniqueViolation(error: unknown): boolean {
   return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === '23505';
 }
 
-/** The settings every connection to the file gets. */
+/**
+ * The settings every connection to the file gets. `synchronous=NORMAL` leaves the WAL's
+ * sync to the driver, which syncs it after every commit before answering (as FULL would,
+ * but off the event loop); checkpoints still sync as SQLite always does.
+ */
 function configure(sqlite: SQLite.Database): SQLite.Database {
   sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = FULL');
+  sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   return sqlite;
@@ -163,7 +169,8 @@ export function openDatabase(location: string): OpenedDatabase {
     // The reader only reads: a write on it would not take the write lock.
     reader.pragma('query_only = ON');
   }
-  const db = new Kysely<Database>({ dialect: new SqliteFileDialect(writer, reader) });
+  const wal = new WalSync(location === ':memory:' ? undefined : `${location}-wal`);
+  const db = new Kysely<Database>({ dialect: new SqliteFileDialect(writer, reader, wal) });
   return {
     db,
     dialect: 'sqlite',

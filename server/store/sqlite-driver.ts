@@ -11,11 +11,19 @@
  * - a read outside a transaction goes straight to the reader, without waiting.
  * One writer in the process also means its busy timeout never waits on itself.
  *
+ * Durability is `synchronous=FULL`'s, without its wait on the event loop: SQLite commits
+ * with `synchronous=NORMAL` (the WAL frames written, not synced), and the caller is answered
+ * only once an fsync of the WAL file that began after the commit has finished. That fsync
+ * runs on libuv's thread pool, so other requests go on meanwhile, and commits that land
+ * while one is running share the next (group commit). FULL made the fsync part of every
+ * commit, on the event loop: a post spent more time waiting for the disk than working.
+ *
  * Each statement is prepared once per connection: the server runs the same few dozen
  * statements over and over, and preparing is a good part of a short query's cost. A full
  * disk or an I/O error makes SQLite roll a transaction back by itself; the rollback that
  * follows is then skipped, so the error that caused it is the one reported.
  */
+import { open } from 'node:fs/promises';
 import type SQLite from 'better-sqlite3';
 import {
   SelectQueryNode,
@@ -81,6 +89,59 @@ class WriteLock {
   }
 }
 
+/**
+ * Makes what was written to the WAL durable: {@link flush} resolves once an fsync that began
+ * after the call has finished. One fsync runs at a time; calls made while one runs share the
+ * next.
+ */
+export class WalSync {
+  readonly #file: string | undefined;
+  readonly #sync: (file: string) => Promise<void>;
+  #running: Promise<void> | undefined;
+  #next: Promise<void> | undefined;
+
+  /** `file` is the `-wal` file (none for an in-memory database); `sync` syncs it to disk. */
+  constructor(file: string | undefined, sync: (file: string) => Promise<void> = fsyncFile) {
+    this.#file = file;
+    this.#sync = sync;
+  }
+
+  flush(): Promise<void> {
+    if (this.#file === undefined) return Promise.resolve();
+    const running = this.#running;
+    if (running === undefined) return this.#start(this.#file);
+    const file = this.#file;
+    this.#next ??= running.then(
+      () => this.#startNext(file),
+      () => this.#startNext(file),
+    );
+    return this.#next;
+  }
+
+  #startNext(file: string): Promise<void> {
+    this.#next = undefined;
+    return this.#start(file);
+  }
+
+  #start(file: string): Promise<void> {
+    const run = this.#sync(file).finally(() => {
+      if (this.#running === run) this.#running = undefined;
+    });
+    this.#running = run;
+    return run;
+  }
+}
+
+/** An fsync of `file` (Linux syncs the file, whichever descriptor asks). */
+async function fsyncFile(file: string): Promise<void> {
+  const handle = await open(file, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
 /** What Kysely holds while it runs a query or a transaction. */
 class Lease implements DatabaseConnection {
   /** Set while this lease holds the write lock for a transaction. */
@@ -92,15 +153,18 @@ class Lease implements DatabaseConnection {
   }
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
-    const { writer, reader, lock } = this.#driver;
+    const { writer, reader, lock, wal } = this.#driver;
     if (this.release !== undefined) return writer.run<R>(query);
     if (SelectQueryNode.is(query.query)) return reader.run<R>(query);
     const release = await lock.acquire();
+    let result: QueryResult<R>;
     try {
-      return writer.run<R>(query);
+      result = writer.run<R>(query);
     } finally {
       release();
     }
+    await wal.flush();
+    return result;
   }
 
   // eslint-disable-next-line @typescript-eslint/require-await -- better-sqlite3 iterates synchronously
@@ -123,12 +187,14 @@ class SqliteFileDriver implements Driver {
   readonly writer: Statements;
   readonly reader: Statements;
   readonly lock = new WriteLock();
+  readonly wal: WalSync;
   readonly #writer: SQLite.Database;
   readonly #reader: SQLite.Database;
 
-  constructor(writer: SQLite.Database, reader: SQLite.Database) {
+  constructor(writer: SQLite.Database, reader: SQLite.Database, wal: WalSync) {
     this.#writer = writer;
     this.#reader = reader;
+    this.wal = wal;
     this.writer = new Statements(writer);
     this.reader = new Statements(reader);
   }
@@ -159,14 +225,18 @@ class SqliteFileDriver implements Driver {
       // A failed commit leaves SQLite in the transaction; Kysely then rolls back.
       if (!this.#writer.inTransaction) this.#end(asLease(connection));
     }
-    return Promise.resolve();
+    // The next writer goes on while this commit reaches the disk.
+    await this.wal.flush();
   }
 
   async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    const lease = asLease(connection);
+    // Committed, then the flush failed: the writer is another transaction's by now.
+    if (lease.release === undefined) return Promise.resolve();
     try {
       if (this.#writer.inTransaction) this.#writer.exec('rollback');
     } finally {
-      this.#end(asLease(connection));
+      this.#end(lease);
     }
     return Promise.resolve();
   }
@@ -192,14 +262,17 @@ class SqliteFileDriver implements Driver {
 export class SqliteFileDialect implements Dialect {
   readonly #writer: SQLite.Database;
   readonly #reader: SQLite.Database;
+  readonly #wal: WalSync;
 
-  constructor(writer: SQLite.Database, reader: SQLite.Database) {
+  /** `wal` makes the writer's commits durable (its connection commits without syncing). */
+  constructor(writer: SQLite.Database, reader: SQLite.Database, wal: WalSync) {
     this.#writer = writer;
     this.#reader = reader;
+    this.#wal = wal;
   }
 
   createDriver(): Driver {
-    return new SqliteFileDriver(this.#writer, this.#reader);
+    return new SqliteFileDriver(this.#writer, this.#reader, this.#wal);
   }
 
   createQueryCompiler(): QueryCompiler {

@@ -19,7 +19,7 @@ import {
   type OpenedDatabase,
 } from '../../server/store/dialect.js';
 import { guestComment, json, makeTestApp, ORIGIN, type TestApp } from './helpers.js';
-import { runCli, type Run } from './support/cli.js';
+import { runCli, spawnCli, type Run } from './support/cli.js';
 
 /** `confab <args>` on the database file `db`, in-process. */
 const cli = (args: string[], db: string): Promise<Run> => runCli(args, { CONFAB_DB: db });
@@ -79,7 +79,7 @@ describe('confab backup and restore', () => {
     // `confab backup` in another process, on its own connection, while the load goes on.
     const before = [...acknowledged];
     const file = join(t.dir, 'backups', 'during-load.sqlite');
-    const run = await cli(['backup', file], db);
+    const run = await spawnCli(['backup', file], { CONFAB_DB: db });
     const duringBackup = acknowledged.length - before.length;
     load_.writing = false;
     await load;
@@ -175,8 +175,9 @@ describe('confab backup and restore', () => {
     const { deps, database } = await buildRuntime(config, { logger: silent, widget: undefined });
     opened.push(database);
     await addSite(deps, 'blog', { origins: [ORIGIN], rateLimit: 0, minFillSeconds: 0 });
-    // Some bulk, so the copy takes many steps of 100 pages (4 MB: about 1000 pages).
-    for (let i = 0; i < 8; i += 1) {
+    // Some bulk, so the copy takes many steps of 100 pages (16 MB: about 4000 pages; each
+    // post waits for its WAL sync, on the disk's time, so the copy must outlast a few).
+    for (let i = 0; i < 32; i += 1) {
       await deps.db
         .insertInto('settings')
         .values({ key: `ballast-${i}`, value: 'x'.repeat(512 * 1024) })

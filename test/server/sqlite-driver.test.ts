@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { sql, type Generated, type Kysely } from 'kysely';
 import { openDatabase, type OpenedDatabase } from '../../server/store/dialect.js';
+import { WalSync } from '../../server/store/sqlite-driver.js';
 
 interface Scratch {
   notes: { id: Generated<number>; text: string };
@@ -84,5 +85,36 @@ describe('the SQLite driver', () => {
     // A raw statement is not a select: it goes to the writer, under the lock.
     await write.execute(db);
     assert.deepEqual(await texts(), ['sneaky']);
+  });
+});
+
+describe('syncing the WAL', () => {
+  it('answers a flush only after a sync that began after it, and shares syncs', async () => {
+    const syncs: (() => void)[] = [];
+    const wal = new WalSync('x.sqlite-wal', () => new Promise<void>((done) => syncs.push(done)));
+    const done: string[] = [];
+    const flush = (name: string) => wal.flush().then(() => done.push(name));
+    const first = flush('first');
+    // Asked while the first sync runs: it may have begun before their writes, so they wait
+    // for the next one, which they share.
+    const second = flush('second');
+    const third = flush('third');
+    assert.equal(syncs.length, 1);
+    syncs[0]?.();
+    await first;
+    assert.deepEqual(done, ['first']);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(syncs.length, 2, 'the second and third share one sync');
+    assert.deepEqual(done, ['first']);
+    syncs[1]?.();
+    await Promise.all([second, third]);
+    assert.deepEqual(done, ['first', 'second', 'third']);
+  });
+
+  it('fails the writes it was to make durable when the sync fails', async () => {
+    const wal = new WalSync('x.sqlite-wal', () =>
+      Promise.reject(Object.assign(new Error('I/O error'), { code: 'EIO' })),
+    );
+    await assert.rejects(wal.flush(), { code: 'EIO' });
   });
 });
