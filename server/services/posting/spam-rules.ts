@@ -15,12 +15,17 @@ export function countLinks(html: string): number {
   return html.match(/<a\s[^>]*href=/gi)?.length ?? 0;
 }
 
+/** Plain ASCII: nothing for NFKC to change, no format characters, letters are a-z. */
+const isAscii = (text: string): boolean => /^[\0-\x7f]*$/.test(text);
+
 const fold = (text: string): string =>
-  text
-    .normalize('NFKC')
-    .replace(/\p{Cf}/gu, '')
-    .toLowerCase()
-    .replace(/\s+/g, ' ');
+  isAscii(text)
+    ? text.toLowerCase().replace(/\s+/g, ' ')
+    : text
+        .normalize('NFKC')
+        .replace(/\p{Cf}/gu, '')
+        .toLowerCase()
+        .replace(/\s+/g, ' ');
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" };
 
@@ -67,30 +72,58 @@ export function ruleHold(site: Site, context: HoldContext): HeldReason | null {
   return null;
 }
 
-/** Text reduced to what makes it the same comment: letters and digits, lower case. */
-function essence(text: string): string {
-  return fold(text)
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
+/** Folded text reduced to what makes it the same comment: letters and digits. */
+function essenceOfFolded(folded: string): string {
+  return (
+    isAscii(folded) ? folded.replace(/[^a-z0-9]+/g, ' ') : folded.replace(/[^\p{L}\p{N}]+/gu, ' ')
+  ).trim();
 }
 
-function trigrams(text: string): Set<string> {
-  const grams = new Set<string>();
-  for (let i = 0; i + 3 <= text.length; i++) grams.add(text.slice(i, i + 3));
-  return grams;
+/**
+ * A text's distinct character trigrams, sorted, each as one number (three UTF-16 units of
+ * 16 bits fit in a double exactly): no substring and no set entry per trigram, which made
+ * this rule a fifth of a post's time when a busy thread had fifty recent comments.
+ */
+function trigrams(text: string): Float64Array {
+  const grams = new Float64Array(Math.max(0, text.length - 2));
+  for (let i = 0; i < grams.length; i++) {
+    grams[i] =
+      text.charCodeAt(i) * 0x1_0000_0000 +
+      text.charCodeAt(i + 1) * 0x1_0000 +
+      text.charCodeAt(i + 2);
+  }
+  grams.sort();
+  let distinct = 0;
+  for (const gram of grams) {
+    if (distinct === 0 || grams[distinct - 1] !== gram) grams[distinct++] = gram;
+  }
+  return grams.subarray(0, distinct);
 }
 
-function jaccard(x: ReadonlySet<string>, y: ReadonlySet<string>): number {
+/** Shared over all of two sorted sets of trigrams. */
+function jaccard(x: Float64Array, y: Float64Array): number {
   let shared = 0;
-  for (const gram of x) if (y.has(gram)) shared += 1;
-  return shared / (x.size + y.size - shared);
+  for (let i = 0, j = 0; i < x.length && j < y.length;) {
+    const a = x[i] ?? 0;
+    const b = y[j] ?? 0;
+    if (a === b) shared += 1;
+    if (a <= b) i += 1;
+    if (b <= a) j += 1;
+  }
+  return shared / (x.length + y.length - shared);
+}
+
+/** At or above `threshold`? The smaller set over the larger bounds it without a merge. */
+function similarAtLeast(x: Float64Array, y: Float64Array, threshold: number): boolean {
+  const [small, large] = x.length <= y.length ? [x.length, y.length] : [y.length, x.length];
+  return small >= large * threshold && jaccard(x, y) >= threshold;
 }
 
 /** Jaccard similarity of two texts' character trigrams, 0 to 1. */
 export function similarity(a: string, b: string): number {
   const x = trigrams(a);
   const y = trigrams(b);
-  if (x.size === 0 || y.size === 0) return a === b ? 1 : 0;
+  if (x.length === 0 || y.length === 0) return a === b ? 1 : 0;
   return jaccard(x, y);
 }
 
@@ -112,16 +145,23 @@ export function assertNotDuplicate(
   thread: readonly { body_source: string }[],
 ): void {
   const text = fold(body).trim();
-  const letters = essence(body);
+  const letters = essenceOfFolded(text);
   const grams = letters.length >= 50 ? trigrams(letters) : undefined;
+  const compared = new Set<string>();
   const same = (other: string): boolean => {
-    if (fold(other).trim() === text) return true;
+    // The author's recent comments and the thread's often hold the same text.
+    if (compared.has(other)) return false;
+    compared.add(other);
+    const folded = fold(other).trim();
+    if (folded === text) return true;
     if (grams === undefined) return false;
-    const otherLetters = essence(other);
+    const otherLetters = essenceOfFolded(folded);
     if (otherLetters.length * 2 < letters.length || otherLetters.length > letters.length * 2) {
       return false;
     }
-    return jaccard(grams, trigrams(otherLetters)) >= NEAR_DUPLICATE;
+    // A text has at most its length less two distinct trigrams: too few cannot be near.
+    if (otherLetters.length - 2 < grams.length * NEAR_DUPLICATE) return false;
+    return similarAtLeast(grams, trigrams(otherLetters), NEAR_DUPLICATE);
   };
   // Short replies ("Thanks!", "+1") may be said again, just not twice in one thread.
   const repeatsMine = (other: { body_source: string; thread_id: string }): boolean =>
