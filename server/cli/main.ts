@@ -39,7 +39,7 @@ const USAGE = `Usage: confab <command> [options]
 
 Commands:
   serve   [--port 8080] [--host 0.0.0.0] [--db ./data/confab.sqlite] [--public-url URL]
-          [--trust-proxy ADDR[,ADDR]] [--edit-window SECONDS] [--demo]
+          [--trust-proxy ADDR[,ADDR]] [--edit-window SECONDS] [--render-threads N] [--demo]
           [--backup-dir DIR [--backup-every 24h] [--backup-keep 7]]
   migrate [--db ...]
   backup  <file> [--db ...] [--force]     (online; safe while the server runs)
@@ -68,6 +68,7 @@ const serverOptions = {
   'trust-proxy': { type: 'string' },
   'edit-window': { type: 'string' },
   'max-body': { type: 'string' },
+  'render-threads': { type: 'string' },
   demo: { type: 'boolean' },
   'backup-dir': { type: 'string' },
   'backup-every': { type: 'string' },

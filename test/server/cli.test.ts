@@ -133,6 +133,8 @@ describe('confab CLI', () => {
       [['site', 'update', 'ghost', '--name', 'G'], /no site "ghost"/],
       [['frobnicate'], /unknown command/],
       [['serve', '--port', 'eighty'], /--port/],
+      // Known to serve (not "Unknown option"), and checked.
+      [['serve', '--render-threads', 'many'], /--render-threads \(CONFAB_RENDER_THREADS\)/],
     ];
     for (const [args, message] of cases) {
       const r = await run(args);

@@ -15,7 +15,6 @@
 import { availableParallelism } from 'node:os';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { AppError } from '../../errors.js';
 import { createRenderer, RENDER_VERSION } from './render.js';
@@ -76,20 +75,20 @@ export function createRenderPool(options: RenderPoolOptions): Renderer {
 
   const start = (task: Waiting): void => {
     running += 1;
-    // The clock starts when the worker says it has begun (a new worker starts up first).
+    // The clock starts when the worker has begun (a new worker starts up first): it writes
+    // the time into memory both threads share, and the timer looks there when it fires.
     const abort = new AbortController();
-    const channel = new MessageChannel();
+    const started = new Float64Array(new SharedArrayBuffer(Float64Array.BYTES_PER_ELEMENT));
     let timer: NodeJS.Timeout | undefined;
-    channel.port1.once('message', () => {
-      timer = setTimeout(() => {
-        abort.abort();
-      }, timeoutMs);
-    });
+    const check = (): void => {
+      const began = started[0] ?? 0;
+      const left = began === 0 ? timeoutMs : began + timeoutMs - Date.now();
+      if (left > 0) timer = setTimeout(check, left);
+      else abort.abort();
+    };
+    timer = setTimeout(check, timeoutMs);
     pool
-      .run(
-        { source: task.source, started: channel.port2 },
-        { signal: abort.signal, transferList: [channel.port2] },
-      )
+      .run({ source: task.source, started }, { signal: abort.signal })
       .then(task.resolve, (error: unknown) => {
         task.reject(
           (error as { name?: unknown } | null)?.name === 'AbortError'
@@ -101,7 +100,6 @@ export function createRenderPool(options: RenderPoolOptions): Renderer {
       })
       .finally(() => {
         clearTimeout(timer);
-        channel.port1.close();
         running -= 1;
         const next = waiting.shift();
         if (next !== undefined) start(next);

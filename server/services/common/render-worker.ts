@@ -1,21 +1,20 @@
 /**
  * @module services/common/render-worker
  * The renderer inside a worker thread (see render-pool.ts): a body in, safe HTML out. It
- * says on `started` when it begins, so the pool's time limit counts rendering only, not
- * the worker's own start-up.
+ * writes when it began into `started` (memory shared with the pool), so the pool's time
+ * limit counts rendering only, not the worker's own start-up.
  */
-import type { MessagePort } from 'node:worker_threads';
 import { createRenderer } from './render.js';
 
 const renderer = createRenderer();
 
 export interface RenderTask {
   source: string;
-  started: MessagePort;
+  /** One slot: 0 until the render begins, then `Date.now()` at its start. */
+  started: Float64Array;
 }
 
 export default function render({ source, started }: RenderTask): string {
-  started.postMessage('started');
-  started.close();
+  started[0] = Date.now();
   return renderer.render(source);
 }
