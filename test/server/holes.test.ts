@@ -11,6 +11,9 @@ import type {
   Problem,
   ThreadResponse,
 } from '../../server/contract.js';
+import { createApp } from '../../server/app.js';
+import { AppError } from '../../server/errors.js';
+import type { Renderer } from '../../server/services/common/render-pool.js';
 import { addSite } from '../../server/services/sites/sites.js';
 import { guestComment, json, makeTestApp, ORIGIN, type TestApp } from './helpers.js';
 import { importInto, stored, writeTemp, wxr, wxrItem } from './import-support.js';
@@ -276,6 +279,36 @@ describe('rendering', () => {
       doneWhenHealthAnswered < previews.length / 2,
       `healthz waited for ${String(doneWhenHealthAnswered)} renders`,
     );
+  });
+
+  it('counts a post too complex to render as an attempt, against the limits', async () => {
+    const limited = await makeTestApp({ site: { rateLimit: 2 } });
+    try {
+      // A renderer that gives up on every body, as the pool does past its time limit.
+      const giveUp: Renderer = {
+        version: limited.deps.renderer.version,
+        render: () => Promise.reject(new AppError(422, 'too_complex')),
+        close: () => Promise.resolve(),
+      };
+      const app = createApp({ ...limited.deps, renderer: giveUp });
+      const env = { incoming: { socket: { remoteAddress: '203.0.113.7' } } };
+      for (let i = 0; i < 2; i++) {
+        const res = await app.request(
+          '/api/v1/comments',
+          {
+            method: 'POST',
+            headers: { Origin: ORIGIN, 'Content-Type': 'application/json' },
+            body: JSON.stringify(guestComment({ body: '__*_'.repeat(2400) })),
+          },
+          env,
+        );
+        await problemOf(res, 422, 'too_complex');
+      }
+      // Two attempts in the minute: the third is one too many, however simple.
+      await problemOf(await limited.post(guestComment()), 429, 'rate_limited');
+    } finally {
+      await limited.close();
+    }
   });
 
   it('counts previews per client even on a site without comment limits', async () => {

@@ -7,10 +7,11 @@
  */
 import type { CreateCommentResponse } from '../../contract.js';
 import type { Deps } from '../../deps.js';
+import { AppError } from '../../errors.js';
 import type { Caller } from '../common/authorship.js';
 import { postingChecks, requestChecks, runChecks } from './checks.js';
 import { openRequest, preparePosting, type NewComment, type Posting } from './context.js';
-import { writeComment } from './write.js';
+import { recordRefusedAttempt, writeComment } from './write.js';
 
 export type { NewComment } from './context.js';
 export { MAX_DEPTH } from './context.js';
@@ -25,7 +26,15 @@ export async function postComment(
   const posting = await preparePosting(deps, request);
   const found = await runChecks(deps, posting, postingChecks);
   if ('replay' in found) return found.replay;
-  const html = await deps.renderer.render(posting.fields.body);
+  let html: string;
+  try {
+    html = await deps.renderer.render(posting.fields.body);
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'too_complex') {
+      await recordRefusedAttempt(deps, posting, found);
+    }
+    throw error;
+  }
   const { response, created } = await writeComment(deps, posting, html, found);
   if (created) queueSpamCheck(deps, posting, response);
   return response;

@@ -114,6 +114,26 @@ function newRow(deps: Deps, posting: Posting, threadId: string, html: string, at
   return { row, token };
 }
 
+/**
+ * A post refused before its transaction (too complex to render) is still an attempt: it
+ * spends its guard and counts in the limits, as a refusal inside the transaction does.
+ */
+export async function recordRefusedAttempt(
+  deps: Deps,
+  posting: Posting,
+  findings: Findings,
+): Promise<void> {
+  await deps.db.transaction().execute(async (trx) => {
+    try {
+      await spendGuard(trx, findings.spend);
+    } catch (error) {
+      // Already spent: the post is refused anyway.
+      if (!(error instanceof AppError)) throw error;
+    }
+    for (const limit of limitsOf(posting)) await countHit(trx, posting.now, limit);
+  });
+}
+
 /** Writes the comment (or answers a racing retry, or refuses); see the module comment. */
 export async function writeComment(
   deps: Deps,
