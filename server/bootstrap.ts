@@ -16,6 +16,7 @@ import { createRenderPool, defaultRenderThreads } from './services/common/render
 import { createEventHub } from './services/events/hub.js';
 import { foldAccountNames } from './services/common/names.js';
 import { createStorageHealth } from './services/common/storage.js';
+import { createTextPrints } from './services/posting/text-prints.js';
 import { createSiteCache } from './services/sites/cache.js';
 import { createAkismet, createSpamService } from './services/posting/spam-check.js';
 import { resolveSecret } from './services/common/secrets.js';
@@ -113,6 +114,7 @@ export async function buildRuntime(
     events,
     storage: createStorageHealth(now),
     siteCache: createSiteCache(),
+    textPrints: createTextPrints(),
   };
   return {
     deps,

@@ -8,6 +8,7 @@ import type { ProviderClient } from './services/sign-in/provider-client.js';
 import type { Renderer } from './services/common/render-pool.js';
 import type { StorageHealth } from './services/common/storage.js';
 import type { SiteCache } from './services/sites/cache.js';
+import type { TextPrints } from './services/posting/text-prints.js';
 import type { EventHub } from './services/events/hub.js';
 import type { SpamService } from './services/posting/spam-service.js';
 import type { Db } from './store/dialect.js';
@@ -50,6 +51,8 @@ export interface Deps {
   readonly spam: SpamService;
   /** The sites table, read at most every two seconds (services/sites/cache.ts). */
   readonly siteCache: SiteCache;
+  /** Prints of recent comment texts for the duplicate rule (services/posting/text-prints.ts). */
+  readonly textPrints: TextPrints;
   /** Whether the database can be written (see services/common/storage.ts). */
   readonly storage: StorageHealth;
   /** Wakes this process's consumers of the events log after each commit that wrote events. */

@@ -6,6 +6,7 @@
  */
 import { AppError } from '../../errors.js';
 import type { Site } from '../sites/sites.js';
+import { fold, printOf, trigrams, type TextPrints } from './text-prints.js';
 
 /** `ban`: the guest's email matches a ban (emails are not verified, so held, not refused). */
 export type HeldReason = 'policy' | 'links' | 'blocklist' | 'new_account' | 'ban';
@@ -14,18 +15,6 @@ export type HeldReason = 'policy' | 'links' | 'blocklist' | 'new_account' | 'ban
 export function countLinks(html: string): number {
   return html.match(/<a\s[^>]*href=/gi)?.length ?? 0;
 }
-
-/** Plain ASCII: nothing for NFKC to change, no format characters, letters are a-z. */
-const isAscii = (text: string): boolean => /^[\0-\x7f]*$/.test(text);
-
-const fold = (text: string): string =>
-  isAscii(text)
-    ? text.toLowerCase().replace(/\s+/g, ' ')
-    : text
-        .normalize('NFKC')
-        .replace(/\p{Cf}/gu, '')
-        .toLowerCase()
-        .replace(/\s+/g, ' ');
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" };
 
@@ -72,34 +61,6 @@ export function ruleHold(site: Site, context: HoldContext): HeldReason | null {
   return null;
 }
 
-/** Folded text reduced to what makes it the same comment: letters and digits. */
-function essenceOfFolded(folded: string): string {
-  return (
-    isAscii(folded) ? folded.replace(/[^a-z0-9]+/g, ' ') : folded.replace(/[^\p{L}\p{N}]+/gu, ' ')
-  ).trim();
-}
-
-/**
- * A text's distinct character trigrams, sorted, each as one number (three UTF-16 units of
- * 16 bits fit in a double exactly): no substring and no set entry per trigram, which made
- * this rule a fifth of a post's time when a busy thread had fifty recent comments.
- */
-function trigrams(text: string): Float64Array {
-  const grams = new Float64Array(Math.max(0, text.length - 2));
-  for (let i = 0; i < grams.length; i++) {
-    grams[i] =
-      text.charCodeAt(i) * 0x1_0000_0000 +
-      text.charCodeAt(i + 1) * 0x1_0000 +
-      text.charCodeAt(i + 2);
-  }
-  grams.sort();
-  let distinct = 0;
-  for (const gram of grams) {
-    if (distinct === 0 || grams[distinct - 1] !== gram) grams[distinct++] = gram;
-  }
-  return grams.subarray(0, distinct);
-}
-
 /** Shared over all of two sorted sets of trigrams. */
 function jaccard(x: Float64Array, y: Float64Array): number {
   let shared = 0;
@@ -135,38 +96,36 @@ export const NEAR_DUPLICATE = 0.85;
  * same text (case and spacing aside; a short one only in the same thread), or nearly the
  * same for longer texts ({@link NEAR_DUPLICATE} on letters and digits) — or, for longer
  * texts, something anyone posted in this thread just now (a bot rotating addresses).
- * The new text is folded once; a text less than half or more than twice as long is not
- * the same comment again, and is not compared letter by letter.
+ * A text less than half or more than twice as long is not the same comment again, and is
+ * not compared letter by letter. The stored texts' prints come from `prints`.
  */
 export function assertNotDuplicate(
   body: string,
   threadId: string | undefined,
   mine: readonly { body_source: string; thread_id: string }[],
   thread: readonly { body_source: string }[],
+  prints: TextPrints,
 ): void {
-  const text = fold(body).trim();
-  const letters = essenceOfFolded(text);
+  const { folded: text, letters } = printOf(body);
   const grams = letters.length >= 50 ? trigrams(letters) : undefined;
   const compared = new Set<string>();
   const same = (other: string): boolean => {
     // The author's recent comments and the thread's often hold the same text.
     if (compared.has(other)) return false;
     compared.add(other);
-    const folded = fold(other).trim();
-    if (folded === text) return true;
+    const print = prints.of(other);
+    if (print.folded === text) return true;
     if (grams === undefined) return false;
-    const otherLetters = essenceOfFolded(folded);
-    if (otherLetters.length * 2 < letters.length || otherLetters.length > letters.length * 2) {
-      return false;
-    }
+    const length = print.letters.length;
+    if (length * 2 < letters.length || length > letters.length * 2) return false;
     // A text has at most its length less two distinct trigrams: too few cannot be near.
-    if (otherLetters.length - 2 < grams.length * NEAR_DUPLICATE) return false;
-    return similarAtLeast(grams, trigrams(otherLetters), NEAR_DUPLICATE);
+    if (length - 2 < grams.length * NEAR_DUPLICATE) return false;
+    return similarAtLeast(grams, print.grams(), NEAR_DUPLICATE);
   };
   // Short replies ("Thanks!", "+1") may be said again, just not twice in one thread.
   const repeatsMine = (other: { body_source: string; thread_id: string }): boolean =>
     text.length < 20
-      ? other.thread_id === threadId && fold(other.body_source).trim() === text
+      ? other.thread_id === threadId && prints.of(other.body_source).folded === text
       : same(other.body_source);
   if (mine.some(repeatsMine) || (text.length >= 40 && thread.some((t) => same(t.body_source)))) {
     throw new AppError(409, 'duplicate_comment', {

@@ -41,7 +41,12 @@ type Outcome =
   | { kind: 'refused'; error: AppError };
 
 /** The duplicate rule against what this author and this thread hold now. */
-async function assertNotRepeated(db: Db, posting: Posting, threadId: string | undefined) {
+async function assertNotRepeated(
+  deps: Deps,
+  db: Db,
+  posting: Posting,
+  threadId: string | undefined,
+) {
   const { site, session, caller, fields, now } = posting;
   const since = (ms: number) => new Date(now.getTime() - ms).toISOString();
   assertNotDuplicate(
@@ -57,6 +62,7 @@ async function assertNotRepeated(db: Db, posting: Posting, threadId: string | un
     threadId === undefined
       ? []
       : await findRecentInThread(db, threadId, since(THREAD_DUPLICATE_WINDOW_MS), 50),
+    deps.textPrints,
   );
 }
 
@@ -155,7 +161,7 @@ export async function writeComment(
       }
       try {
         for (const limit of limitsOf(posting)) await countHit(trx, posting.now, limit);
-        await assertNotRepeated(trx, posting, posting.thread?.id);
+        await assertNotRepeated(deps, trx, posting, posting.thread?.id);
       } catch (error) {
         if (error instanceof AppError) return { kind: 'refused', error };
         throw error;
