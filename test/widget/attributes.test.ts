@@ -121,6 +121,22 @@ describe('attributes that cannot work', () => {
     expect(warnings[0]).to.match(/^\[confab\] <confab-thread thread="posts\/42">/);
   });
 
+  for (const key of ['/a%00/', '/a%0A/', '/a%7f/', '/a#b', '/a?x=1', '/?p=1&q=2']) {
+    it(`thread="${key}" (refused by the server): the page’s own thread, with one warning`, async () => {
+      const { fetch } = await thread({ thread: key });
+      expect(read(fetch).url.searchParams.get('thread')).to.equal(location.pathname);
+      expect(warnings).to.have.length(1);
+    });
+  }
+
+  for (const key of ['/2014/03/my-post/', '/?p=123', '/blog/?page_id=7', '/a%20b/']) {
+    it(`thread="${key}": asked for as written`, async () => {
+      const { fetch } = await thread({ thread: key });
+      expect(read(fetch).url.searchParams.get('thread')).to.equal(key);
+      expect(warnings).to.have.length(0);
+    });
+  }
+
   it('server="http://[": the server the script came from, with one warning', async () => {
     const fetch = fakeFetch(strict);
     const el = document.createElement('confab-thread');

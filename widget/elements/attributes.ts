@@ -51,13 +51,15 @@ export function isLocale(value: unknown): value is string {
 /**
  * A thread key as the server takes it (server/services/common/input-rules.ts): a URL
  * path of visible ASCII, at most 500 characters, without `?` or `#` except WordPress's
- * plain permalinks `/?p=123` and `/?page_id=123`.
+ * plain permalinks (`/?p=123`, `/?page_id=123`), and without an escaped control character
+ * (`%00`, `%0A`, `%7F`). The server also resolves dot segments and runs of slashes, so
+ * `/a/../b/` and `/b/` are one thread.
  */
-export const isThreadKey = (value: unknown): value is string =>
-  typeof value === 'string' &&
-  value.length <= 500 &&
-  /^\/[\x21-\x7E]*$/.test(value) &&
-  (!/[?#]/.test(value) || /^\/\?(p|page_id)=\d{1,20}$/.test(value));
+export function isThreadKey(value: unknown): value is string {
+  if (typeof value !== 'string' || value.length > 500) return false;
+  const path = value.replace(/\?(p|page_id)=\d{1,20}$/, '');
+  return /^\/[\x21-\x7E]*$/.test(path) && !/[?#]/.test(path) && !/%([01][0-9a-f]|7f)/i.test(path);
+}
 
 /** An http(s) URL, absolute or relative to the page. */
 export function isServerUrl(value: unknown): value is string {
