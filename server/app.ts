@@ -1,7 +1,7 @@
 /**
  * @module app
  * `createApp(deps)`: the whole HTTP surface as a Hono app. Tests drive it with
- * `app.request()`; `cli.ts serve` puts it on a port with @hono/node-server.
+ * `app.request()`; `confab serve` (`cli/main.ts`) puts it on a port with @hono/node-server.
  */
 import { Hono, type Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';

@@ -1,6 +1,6 @@
 /**
  * @module deps
- * What the app and its services are built from. Tests build their own; `cli.ts` builds
+ * What the app and its services are built from. Tests build their own; `bootstrap.ts` builds
  * the real ones. Nothing here is global: every request gets these through `createApp`.
  */
 import type { Config } from './config.js';

@@ -1,8 +1,8 @@
 /**
- * @module cli-backup
+ * @module cli/backup
  * The data-keeping commands of `confab`: `backup`, `restore`, `user export` and
- * `user erase`. `cli.ts` dispatches here; the work is in services/backup and
- * services/reader-data.
+ * `user erase`. `cli/main.ts` dispatches here; the work is in services/data/backup and
+ * services/data/reader-data.
  */
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';

@@ -1,5 +1,5 @@
 /**
- * @module cli-data
+ * @module cli/data
  * `confab import` and `confab export`: the command-line side (flags, progress bar,
  * summary, stdout). The work is in `import/` and `services/export.ts`.
  */

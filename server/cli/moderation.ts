@@ -1,5 +1,5 @@
 /**
- * @module cli-moderation
+ * @module cli/moderation
  * `confab user ban|unban` and the moderation options of `confab site add|update`.
  */
 import { parseArgs } from 'node:util';

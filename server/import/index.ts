@@ -1,5 +1,5 @@
 /**
- * @module import
+ * @module import/index
  * `confab import`: the parser for each format, and the one entry point the CLI and the
  * benchmark share (`importFile`), so both measure and run the same code path.
  */

@@ -1,5 +1,5 @@
 /**
- * @module services/authors
+ * @module services/comments/authors
  * Public author details for comments written by signed-in readers: name and avatar from
  * their provider, and their role on the site (owner, moderator) for the badge.
  */

@@ -1,5 +1,5 @@
 /**
- * @module services/comment-view
+ * @module services/comments/view
  * Rows to the public shape (DESIGN.md section 3), and the public tree: a deleted comment
  * stays as a placeholder only while something visible hangs below it.
  */

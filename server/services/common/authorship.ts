@@ -1,5 +1,5 @@
 /**
- * @module services/authorship
+ * @module services/common/authorship
  * Who is asking, and how a guest proves a comment is theirs: the edit token they got once
  * at creation (stored only as a SHA-256 hash), inside the edit window.
  */

@@ -1,5 +1,5 @@
 /**
- * @module services/input-rules
+ * @module services/common/input-rules
  * The rules for what readers type, shared by every write path (create, edit, and later
  * moderator edit and import), so no path can skip one. Each rule returns the cleaned
  * value or a field error; nothing is silently truncated.

@@ -1,5 +1,5 @@
 /**
- * @module services/positions
+ * @module services/common/positions
  * Opaque "newest first" page cursors for the moderation lists: the last row's time and id.
  */
 import { invalid } from '../../errors.js';

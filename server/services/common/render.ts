@@ -1,5 +1,5 @@
 /**
- * @module services/render
+ * @module services/common/render
  * Markdown to safe HTML, on the server. A comment renders inside the blog's own document,
  * so a comment that ran script would run as the blog: markdown-it with raw HTML off and
  * images off (a remote image in a comment tracks every reader), links limited to

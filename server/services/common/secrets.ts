@@ -1,5 +1,5 @@
 /**
- * @module services/secrets
+ * @module services/common/secrets
  * The server secret keys address hashes (and later signed links). Configured with
  * CONFAB_SECRET, or generated once and kept in the database so restarts agree.
  */

@@ -1,5 +1,5 @@
 /**
- * @module services/backup
+ * @module services/data/backup
  * Online backups, scheduled backups with retention, and restore. A backup is made with
  * SQLite's backup API into a temporary file next to the target, checked with
  * `PRAGMA integrity_check`, and only then given its name: a file called a backup is one.

@@ -1,5 +1,5 @@
 /**
- * @module services/export
+ * @module services/data/export
  * `confab export`: a site's threads and comments, streamed out page by page. The Confab
  * format (docs/export-format.md, docs/export.schema.json) carries every column needed to
  * restore the site with `confab import confab`; WXR 1.2 lets a blog move to WordPress.

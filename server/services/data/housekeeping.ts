@@ -1,5 +1,5 @@
 /**
- * @module services/housekeeping
+ * @module services/data/housekeeping
  * What `serve` tidies every few minutes: old rate-limit windows, spent one-time keys of the
  * guard once they could no longer be replayed anyway, and spam older than
  * {@link SPAM_KEEP_DAYS} days (WordPress empties its spam after 15; held comments waiting

@@ -1,5 +1,5 @@
 /**
- * @module services/reader-data
+ * @module services/data/reader-data
  * A signed-in reader's data rights: an export of everything the server holds about them on a
  * site, and erasure. Erased comments follow the author's own delete (services/comments-edit):
  * a comment with replies stays as a placeholder with no name, text or account; one without

@@ -1,5 +1,5 @@
 /**
- * @module services/moderation
+ * @module services/moderation/actions
  * The moderation queue and what moderators do to comments and threads: approve, reject,
  * mark spam, delete, pin, edit, lock. Each action on a batch is one transaction with its
  * audit entries and its events; repeating an action is a no-op that answers the same (and

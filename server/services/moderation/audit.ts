@@ -1,5 +1,5 @@
 /**
- * @module services/audit
+ * @module services/moderation/audit
  * The audit log: who did what to which comment, thread, ban or site, and when. Written in
  * the same transaction as the action itself, so the log never claims what did not happen.
  */

@@ -1,5 +1,5 @@
 /**
- * @module services/bans
+ * @module services/moderation/bans
  * Bans per site: an account, or a guest by their hashed address and (when they gave one)
  * their hashed email; until a time or until lifted. Banning again updates the ban; lifting
  * twice is fine. Nothing here stores an address or an email in the clear.

@@ -1,5 +1,5 @@
 /**
- * @module services/mod-settings
+ * @module services/moderation/settings
  * A site's moderation settings as `/admin` shows and changes them (owners only). Origins
  * and roles stay with the command line: they decide who can embed and who is staff.
  */

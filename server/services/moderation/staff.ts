@@ -1,5 +1,5 @@
 /**
- * @module services/staff
+ * @module services/moderation/staff
  * Who may moderate. A session works from a page of its own site (a moderator reading the
  * blog), or from this server's own origin (the `/admin` app): then on every site where the
  * account is an owner or a moderator. The roles come from `confab site update --owner/--moderator`.

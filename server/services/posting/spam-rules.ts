@@ -1,5 +1,5 @@
 /**
- * @module services/spam-rules
+ * @module services/posting/spam-rules
  * Rules that look at what was written: hold a comment for review (too many links, a
  * blocklisted word, a brand-new account), and refuse one its author already posted, word
  * for word or nearly (a bot repeating itself, a reader double-clicking).

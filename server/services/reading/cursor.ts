@@ -1,5 +1,5 @@
 /**
- * @module services/cursor
+ * @module services/reading/cursor
  * Opaque page cursors: the sort position of the last top-level comment of a page.
  */
 import type { CommentSort, SortPosition } from '../../store/comments.js';

@@ -1,5 +1,5 @@
 /**
- * @module services/comments-read
+ * @module services/reading/threads
  * Reading threads and counts. An unknown thread is an empty thread, not a 404.
  */
 import type { CountsResponse, SortOrder, ThreadResponse } from '../../contract.js';

@@ -1,5 +1,5 @@
 /**
- * @module services/demo-identity
+ * @module services/sign-in/demo-identity
  * The demo's identity provider: a page on this server asks for a name, and that name is
  * the account. It goes through the same transaction, state and browser checks as a real
  * provider; it exists only when the server runs with `--demo`.

@@ -1,5 +1,5 @@
 /**
- * @module services/sign-in
+ * @module services/sign-in/flow
  * The sign-in transaction of DESIGN.md section 4. The widget registers a transaction with
  * the S256 hash of a verifier only it knows; the popup goes through the provider; the
  * callback mints a short-lived single-use ticket for the opener; ticket + verifier become

@@ -1,5 +1,5 @@
 /**
- * @module services/sessions
+ * @module services/sign-in/sessions
  * Reader sessions, after lucia: an opaque random token that only the reader holds, stored
  * as its SHA-256 hash, bound to one site and one origin, sliding expiry, revocable. Any
  * invalid token is simply "not signed in".

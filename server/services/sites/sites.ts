@@ -1,5 +1,5 @@
 /**
- * @module services/sites
+ * @module services/sites/sites
  * Sites: who may embed a thread (exact origins), moderation policy, guests, rate limit.
  */
 import { AppError } from '../../errors.js';
