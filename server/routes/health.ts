@@ -7,22 +7,13 @@ import { Hono } from 'hono';
 import type { HealthResponse } from '../contract.js';
 import type { Deps } from '../deps.js';
 import type { AppEnv } from '../env.js';
-import { AppError } from '../errors.js';
-import { findSetting } from '../store/settings.js';
+import { checkHealth } from '../services/common/health.js';
 
 export function healthRoutes(deps: Deps): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
   routes.get('/healthz', async (c) => {
     c.header('Cache-Control', 'no-store');
-    await findSetting(deps.db, 'secret');
-    const problem = await deps.storage.check(deps.db);
-    if (problem !== null) {
-      throw new AppError(503, 'storage_unavailable', {
-        detail: `Writes fail since ${problem.since} (last at ${problem.last}): ${problem.error}`,
-        retryAfter: 30,
-        headers: { 'Retry-After': '30' },
-      });
-    }
+    await checkHealth(deps);
     return c.json({ status: 'ok' } satisfies HealthResponse);
   });
   return routes;
