@@ -18,6 +18,7 @@ import { isStorageFailure } from './store/dialect.js';
 import { authRoutes, meRoutes } from './routes/auth.js';
 import { commentRoutes } from './routes/comments.js';
 import { moderationRoutes } from './routes/moderation.js';
+import { notifyRoutes } from './routes/notify.js';
 import { meDataRoutes } from './routes/me-data.js';
 import { demoRoutes } from './routes/demo.js';
 import { threadRoutes } from './routes/threads.js';
@@ -85,6 +86,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.route('/auth', authRoutes(deps));
   app.route('/', widgetRoutes(deps));
   app.route('/', adminRoutes(deps));
+  app.route('/', notifyRoutes(deps));
 
   app.route('/', healthRoutes(deps));
 

@@ -17,6 +17,7 @@ import { createEventHub } from './services/events/hub.js';
 import { foldAccountNames } from './services/common/names.js';
 import { createStorageHealth } from './services/common/storage.js';
 import { createTextPrints } from './services/posting/text-prints.js';
+import { createMailer, type Mailer } from './services/notify/mailer.js';
 import { createSiteCache } from './services/sites/cache.js';
 import { createAkismet, createSpamService } from './services/posting/spam-check.js';
 import { resolveSecret } from './services/common/secrets.js';
@@ -81,6 +82,8 @@ export async function buildRuntime(
     /** Loaded from dist/admin unless given, or unless `widget` is (tests, CLI commands). */
     admin?: AdminAsset | undefined;
     now?: () => Date;
+    /** Instead of the one CONFAB_SMTP_URL names (tests). */
+    mailer?: Mailer;
   } = {},
 ): Promise<Runtime> {
   const database = openDatabase(config.db);
@@ -115,12 +118,14 @@ export async function buildRuntime(
     storage: createStorageHealth(now),
     siteCache: createSiteCache(),
     textPrints: createTextPrints(),
+    mailer: options.mailer ?? createMailer(config.smtpUrl, config.mailFrom),
   };
   return {
     deps,
     database,
     close: async () => {
       await deps.renderer.close();
+      deps.mailer?.close();
       await database.close();
     },
   };

@@ -36,6 +36,10 @@ export interface Config {
   readonly backupKeep: number;
   /** Worker threads that render Markdown (0: on the event loop); undefined: cores - 1. */
   readonly renderThreads: number | undefined;
+  /** CONFAB_SMTP_URL (`smtp://` or `smtps://`, auth in the URL); undefined: mail stays in the outbox. */
+  readonly smtpUrl: string | undefined;
+  /** CONFAB_MAIL_FROM: the From of every mail (`Confab <comments@example.com>` or an address). */
+  readonly mailFrom: string;
 }
 
 /** Flag values as given on the command line (strings, or true for bare switches). */
@@ -185,8 +189,19 @@ export function loadConfig(env: NodeJS.ProcessEnv, flags: Flags = {}): Config {
   const akismetUrl = (env.CONFAB_AKISMET_URL ?? 'https://rest.akismet.com').replace(/\/$/, '');
   if (!/^https?:\/\//.test(akismetUrl)) problems.push('CONFAB_AKISMET_URL is not an http(s) URL');
 
+  const smtpUrl = pick({}, env, 'smtp-url');
+  if (smtpUrl !== undefined && !isSmtpUrl(smtpUrl)) {
+    problems.push('CONFAB_SMTP_URL must be smtp://[user:password@]host[:port] or smtps://…');
+  }
+  const mailFrom = pick({}, env, 'mail-from') ?? `Confab <confab@${hostOf(publicUrl)}>`;
+  if (/[\r\n]/.test(mailFrom) || !/[^\s@<>]+@[^\s@<>]+\.?[^\s@<>]*/.test(mailFrom)) {
+    problems.push(`CONFAB_MAIL_FROM must be an address or "Name <address>" (got "${mailFrom}")`);
+  }
+
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze({
+    smtpUrl,
+    mailFrom,
     akismetKey,
     akismetUrl,
     port,
@@ -205,4 +220,21 @@ export function loadConfig(env: NodeJS.ProcessEnv, flags: Flags = {}): Config {
     backupKeep,
     renderThreads,
   });
+}
+
+function isSmtpUrl(raw: string): boolean {
+  try {
+    const url = new URL(raw);
+    return (url.protocol === 'smtp:' || url.protocol === 'smtps:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).hostname || 'localhost';
+  } catch {
+    return 'localhost';
+  }
 }

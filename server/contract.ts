@@ -68,7 +68,14 @@ export interface CreateCommentRequest {
   parentId?: string | null;
   body: string;
   author?: { name: string; email?: string; url?: string };
-  notify?: boolean;
+  /**
+   * "Notify me of new comments via email": every new comment on the thread (`all`, or
+   * `true`) or replies to this reader (`replies`). Guests give `author.email`; signed-in
+   * readers give `notifyEmail`. The address is mailed a confirmation link first.
+   */
+  notify?: boolean | NotifyScope;
+  /** Signed-in readers: where the notifications go. */
+  notifyEmail?: string;
   threadTitle?: string;
   threadUrl?: string;
   /** Guests: the `formToken` from `GET /api/v1/guard` (required when the site asks for it). */
@@ -112,6 +119,16 @@ export interface CreateCommentResponse {
   editableUntil: string;
   /** True when this answers a retry with the same `Idempotency-Key`: nothing new was saved. */
   replayed?: boolean;
+  /** When `notify` was asked for: `pending` until the address is confirmed from its mail. */
+  notify?: NotifyState;
+}
+
+/** What "Notify me" covers: every new comment on the thread, or replies to the reader. */
+export type NotifyScope = 'all' | 'replies';
+
+export interface NotifyState {
+  scope: NotifyScope;
+  status: 'pending' | 'active';
 }
 
 /** `PATCH /api/v1/comments/:id` */
@@ -392,6 +409,8 @@ export type ErrorCode =
   | 'invalid_encoding'
   | 'too_complex'
   | 'storage_unavailable'
+  | 'invalid_link'
+  | 'link_expired'
   | 'internal_error';
 
 /**

@@ -12,6 +12,7 @@ import type { TextPrints } from './services/posting/text-prints.js';
 import type { EventHub } from './services/events/hub.js';
 import type { SpamService } from './services/posting/spam-service.js';
 import type { Db } from './store/dialect.js';
+import type { Mailer } from './services/notify/mailer.js';
 
 /**
  * The built widget bundle (`confab.js`) with its precompressed variants, and the same for
@@ -57,4 +58,6 @@ export interface Deps {
   readonly storage: StorageHealth;
   /** Wakes this process's consumers of the events log after each commit that wrote events. */
   readonly events: EventHub;
+  /** Sends mail over SMTP; undefined when none is configured (mail stays in the outbox). */
+  readonly mailer: Mailer | undefined;
 }

@@ -36,6 +36,8 @@ const titles: Record<ErrorCode, string> = {
   invalid_encoding: 'The request body is not valid UTF-8',
   too_complex: 'The comment is too complex to render; simplify its formatting',
   storage_unavailable: 'The server cannot save anything right now; try again shortly',
+  invalid_link: 'This link is not valid; use the one in the email as it came',
+  link_expired: 'This link has expired',
   internal_error: 'Something went wrong on the server',
 };
 

@@ -7,7 +7,13 @@ import type { CliIo } from './io.js';
 import { buildRuntime } from '../bootstrap.js';
 import { loadConfig, pick, type Flags } from '../config.js';
 import { banAccount, unbanAccount } from '../services/moderation/bans.js';
-import { getSite, parseAccount, type Site, type SiteSettings } from '../services/sites/sites.js';
+import {
+  getSite,
+  isAlertMode,
+  parseAccount,
+  type Site,
+  type SiteSettings,
+} from '../services/sites/sites.js';
 
 export const MODERATION_USAGE = `  user ban <provider:id> --site <id> [--for 7d | --until <ISO time>] [--reason TEXT] [--db ...]
   user unban <provider:id> --site <id> [--db ...]`;
@@ -15,7 +21,8 @@ export const MODERATION_USAGE = `  user ban <provider:id> --site <id> [--for 7d 
 export const SITE_MODERATION_USAGE = `          [--max-links N] [--blocklist word,phrase ...] [--new-account-hours N]
           [--thread-rate-limit <comments per minute per thread>|off]
           [--new-thread-limit <new threads per hour on the site>|off]
-          [--min-fill <seconds>|off] [--pow <difficulty>|off] [--no-spam-check|--spam-check]`;
+          [--min-fill <seconds>|off] [--pow <difficulty>|off] [--no-spam-check|--spam-check]
+          [--alert-email <address> ...|--alert-email off] [--alert-mode each|digest|off]`;
 
 export const siteModerationOptions = {
   'max-links': { type: 'string' },
@@ -27,6 +34,8 @@ export const siteModerationOptions = {
   pow: { type: 'string' },
   'spam-check': { type: 'boolean' },
   'no-spam-check': { type: 'boolean' },
+  'alert-email': { type: 'string', multiple: true },
+  'alert-mode': { type: 'string' },
 } as const;
 
 export class ModerationUsageError extends Error {}
@@ -62,6 +71,16 @@ export function parseModerationFlags(flags: Flags, env: NodeJS.ProcessEnv): Site
   }
   if (flags['no-spam-check'] === true) settings.spamCheck = false;
   if (flags['spam-check'] === true) settings.spamCheck = true;
+  const alerts = flags['alert-email'] ?? pick({}, env, 'alert-email')?.split(',');
+  if (Array.isArray(alerts)) {
+    const emails = alerts.flatMap((a) => a.split(',')).map((a) => a.trim());
+    settings.alertEmails = emails.length === 1 && emails[0] === 'off' ? [] : emails;
+  }
+  const mode = pick(flags, env, 'alert-mode');
+  if (mode !== undefined) {
+    if (!isAlertMode(mode)) throw new ModerationUsageError('--alert-mode is each, digest or off');
+    settings.alertMode = mode;
+  }
   return settings;
 }
 
@@ -71,6 +90,7 @@ export function describeModeration(site: Site): string[] {
   return [
     `  hold: more than ${String(site.maxLinks)} links; blocklist: ${site.blocklist.length === 0 ? '(empty)' : site.blocklist.join(', ')}; new accounts: ${off(site.newAccountHours, `younger than ${String(site.newAccountHours)} h`)}`,
     `  thread rate limit: ${off(site.threadRateLimit, `${String(site.threadRateLimit)} comments per minute`)}; new threads: ${off(site.newThreadLimit, `${String(site.newThreadLimit)} per hour`)}`,
+    `  owner alerts: ${site.alertEmails.length === 0 || site.alertMode === 'off' ? 'off' : `${site.alertMode === 'digest' ? 'a daily digest' : 'each new comment'} to ${site.alertEmails.join(', ')}`}`,
     `  guests: minimum fill time ${off(site.minFillSeconds, `${String(site.minFillSeconds)} s`)}; proof of work ${off(site.proofOfWork, `up to ${String(site.proofOfWork)}`)}; spam check ${site.spamCheck ? 'on' : 'off'}`,
   ];
 }

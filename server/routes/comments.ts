@@ -20,7 +20,8 @@ const newComment = z.object({
   author: z
     .object({ name: z.string(), email: z.string().optional(), url: z.string().optional() })
     .optional(),
-  notify: z.boolean().optional(),
+  notify: z.union([z.boolean(), z.enum(['all', 'replies'])]).optional(),
+  notifyEmail: z.string().max(1000).optional(),
   threadTitle: z.string().optional(),
   threadUrl: z.string().optional(),
   formToken: z.string().max(500).optional(),

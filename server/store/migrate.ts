@@ -11,6 +11,7 @@ import * as signInStart from './migrations/2026_11_27_000003_sign_in_start.js';
 import * as moderation from './migrations/2026_11_27_000004_moderation.js';
 import * as imports from './migrations/2026_11_27_000005_imports.js';
 import * as events from './migrations/2026_12_07_000000_events.js';
+import * as notifications from './migrations/2026_12_07_000001_notifications.js';
 import type { Database } from './schema.js';
 
 const migrations: Record<string, Migration> = {
@@ -21,6 +22,7 @@ const migrations: Record<string, Migration> = {
   '2026_11_27_000004_moderation': moderation,
   '2026_11_27_000005_imports': imports,
   '2026_12_07_000000_events': events,
+  '2026_12_07_000001_notifications': notifications,
 };
 
 /** Brings the database to the newest schema. Throws with the failing migration's name. */

@@ -33,6 +33,12 @@ export interface SiteTable {
   spam_check: number;
   /** New threads (first comments on a page) per hour on the site; 0 means off. */
   new_thread_limit: number;
+  /** JSON array of addresses that get the owner's alerts. */
+  alert_emails: Generated<string>;
+  /** `each` (a mail per new comment), `digest` (one a day) or `off`. */
+  alert_mode: Generated<string>;
+  /** When the last daily digest was made. */
+  last_digest_at: string | null;
 }
 
 export interface ThreadTable {
@@ -207,6 +213,49 @@ export interface EventTable {
   created_at: string;
 }
 
+export interface SubscriptionTable {
+  id: string;
+  site_id: string;
+  thread_id: string;
+  /** Lower-cased. */
+  email: string;
+  user_id: string | null;
+  /** `all` or `replies`. */
+  scope: string;
+  /** `pending`, `active`, `unsubscribed`. */
+  status: string;
+  created_at: string;
+  confirmed_at: string | null;
+  unsubscribed_at: string | null;
+}
+
+export interface OutboxTable {
+  id: string;
+  key: string;
+  /** `email` or `webhook`. */
+  channel: string;
+  kind: string;
+  site_id: string | null;
+  comment_id: string | null;
+  recipient: string;
+  /** JSON: the message as it will be sent. */
+  payload: string;
+  /** `queued`, `sending`, `sent`, `failed`, `gave_up`, `kept`, `cancelled`. */
+  status: string;
+  attempts: Generated<number>;
+  last_error: string | null;
+  next_attempt_at: string;
+  created_at: string;
+  sent_at: string | null;
+}
+
+/** Where a consumer of the events log has read up to. */
+export interface CursorTable {
+  name: string;
+  last_id: number;
+  updated_at: string;
+}
+
 export interface Database {
   sites: SiteTable;
   threads: ThreadTable;
@@ -222,6 +271,9 @@ export interface Database {
   pow_replays: PowReplayTable;
   import_sources: ImportSourceTable;
   events: EventTable;
+  subscriptions: SubscriptionTable;
+  outbox: OutboxTable;
+  cursors: CursorTable;
 }
 
 export type UserRow = Selectable<UserTable>;
@@ -240,3 +292,7 @@ export type AuditLogRow = Selectable<AuditLogTable>;
 export type ImportSourceRow = Selectable<ImportSourceTable>;
 export type EventRow = Selectable<EventTable>;
 export type NewEventRow = Insertable<EventTable>;
+export type SubscriptionRow = Selectable<SubscriptionTable>;
+export type NewSubscriptionRow = Insertable<SubscriptionTable>;
+export type OutboxRow = Selectable<OutboxTable>;
+export type NewOutboxRow = Insertable<OutboxTable>;

@@ -71,6 +71,10 @@ describe('confab CLI', () => {
       '--new-account-hours',
       '12',
       '--no-spam-check',
+      '--alert-email',
+      'owner@blog.example',
+      '--alert-mode',
+      'digest',
     ]);
     assert.equal(updated.status, 0, updated.stderr);
     const listed = await run(['site', 'list', '--json']);
@@ -90,6 +94,8 @@ describe('confab CLI', () => {
         minFillSeconds: 0,
         proofOfWork: 50000,
         spamCheck: false,
+        alertEmails: ['owner@blog.example'],
+        alertMode: 'digest',
         roles: [{ account: 'keycloak:3f2a:b', role: 'moderator' }],
       },
     ]);

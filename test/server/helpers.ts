@@ -27,6 +27,8 @@ export interface TestApp {
   request(path: string, init?: TestInit): Promise<Response>;
   post(body: unknown, init?: TestInit): Promise<Response>;
   close(): Promise<void>;
+  /** Stops this server and starts a new one on the same database and clock (a restart). */
+  reopen(): Promise<TestApp>;
 }
 
 export interface TestInit extends RequestInit {
@@ -41,10 +43,12 @@ export async function makeTestApp(
     widget?: boolean;
     /** Where the server logs (silent unless given). */
     logger?: Logger;
+    /** An existing test app's folder and clock: the same database, its site already there. */
+    reuse?: { dir: string; clock: number };
   } = {},
 ): Promise<TestApp> {
-  const dir = mkdtempSync(join(tmpdir(), 'confab-test-'));
-  let clock = Date.parse('2026-03-14T12:00:00.000Z');
+  const dir = options.reuse?.dir ?? mkdtempSync(join(tmpdir(), 'confab-test-'));
+  let clock = options.reuse?.clock ?? Date.parse('2026-03-14T12:00:00.000Z');
   // Markdown renders on the test's own thread unless a test asks for workers: each app would
   // otherwise start one (the pool itself is tested in render-pool.test.ts, and end to end).
   const config = loadConfig({
@@ -60,14 +64,15 @@ export async function makeTestApp(
   });
   const { deps } = runtime;
   // No fill-time minimum or limits unless a test asks: most tests post quickly, in bulk.
-  await addSite(deps, 'blog', {
-    origins: [ORIGIN],
-    rateLimit: 0,
-    minFillSeconds: 0,
-    threadRateLimit: 0,
-    newThreadLimit: 0,
-    ...options.site,
-  });
+  if (options.reuse === undefined)
+    await addSite(deps, 'blog', {
+      origins: [ORIGIN],
+      rateLimit: 0,
+      minFillSeconds: 0,
+      threadRateLimit: 0,
+      newThreadLimit: 0,
+      ...options.site,
+    });
   const app = createApp(deps);
 
   const request = (path: string, init: TestInit = {}): Promise<Response> => {
@@ -99,6 +104,10 @@ export async function makeTestApp(
     close: async () => {
       await runtime.close();
       rmSync(dir, { recursive: true, force: true });
+    },
+    reopen: async () => {
+      await runtime.close();
+      return makeTestApp({ ...options, reuse: { dir, clock } });
     },
   };
 }

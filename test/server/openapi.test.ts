@@ -115,7 +115,10 @@ function checkProblemResponse(label: string, response: ResponseObject, status?: 
   return codes;
 }
 
-/** The sign-in popup's pages answer a failure with an HTML page for the reader, not a problem. */
+/**
+ * The sign-in popup's pages answer a failure with an HTML page for the reader, not a
+ * problem; so do the pages mail links open, unless asked for JSON (then both are declared).
+ */
 function isHtmlPage(response: ResponseObject): boolean {
   const types = Object.keys(response.content ?? {});
   return types.length > 0 && types.every((type) => type === 'text/html');

@@ -59,12 +59,23 @@ export function checkEmail(raw: string | undefined, field = 'author.email'): Rul
   if (charCount(email) > LIMITS.emailChars) {
     return fail(field, 'too_long', `Email addresses are at most ${LIMITS.emailChars} characters.`);
   }
-  // One plain address: no spaces or controls (header injection), no lists, no quoting,
-  // no colons (nodemailer's address parser recursion, CVE-2025-14874).
-  if (!/^[^\s@"(),:;<>[\]\\]+@[^\s@"(),:;<>[\]\\]+\.[^\s@"(),:;<>[\]\\]+$/u.test(email)) {
+  if (!isMailAddress(email)) {
     return fail(field, 'invalid', 'Please enter an email address like name@example.com.');
   }
   return ok(email);
+}
+
+/**
+ * One plain address a mail may be sent to: no spaces or control characters (header
+ * injection), no lists, no quoting, no colons (nodemailer's address parser recursion,
+ * CVE-2025-14874), at most 254 characters.
+ */
+export function isMailAddress(email: string): boolean {
+  return (
+    email.length <= 254 &&
+    !/\p{Cc}/u.test(email) &&
+    /^[^\s@"(),:;<>[\]\\]+@[^\s@"(),:;<>[\]\\]+\.[^\s@"(),:;<>[\]\\]+$/u.test(email)
+  );
 }
 
 export function checkWebsite(raw: string | undefined, field = 'author.url'): Rule<string | null> {

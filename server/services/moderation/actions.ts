@@ -41,7 +41,7 @@ import { removeComment } from '../comments/remove.js';
 import { withEvents } from '../events/log.js';
 import { checkBody, checkThreadKey } from '../common/input-rules.js';
 import { decodePosition, encodePosition } from '../common/positions.js';
-import { assertOutranks, type Staff } from './staff.js';
+import { assertOutranks, type Actor, type Staff } from './staff.js';
 
 export const ACTIONS: readonly ModerationAction[] = [
   'approve',
@@ -240,7 +240,7 @@ function plan(action: ModerationAction, row: QueueRow): Partial<QueueRow> | 'rem
 
 export async function applyAction(
   deps: Deps,
-  staff: Staff,
+  staff: Actor,
   input: ModActionRequest,
 ): Promise<ModActionResponse> {
   const ids = [...new Set(input.ids)];

@@ -21,12 +21,15 @@ export interface Staff {
   actor: string;
 }
 
+/** Who acts, as the moderation actions need it: a signed-in staff member, or a signed link. */
+export type Actor = Pick<Staff, 'site' | 'role' | 'actor'>;
+
 /**
  * Moderators may not act on an owner's comments (edit, delete, ban): 403 when one of the
  * comments' authors outranks the caller. `authors` maps user ids to their public author.
  */
 export function assertOutranks(
-  staff: Staff,
+  staff: Pick<Staff, 'role'>,
   rows: readonly { user_id: string | null }[],
   authors: ReadonlyMap<string, { role: 'owner' | 'moderator' | null }>,
 ): void {

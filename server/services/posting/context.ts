@@ -7,8 +7,9 @@
  * ones at once) and then loads what they name.
  */
 import { createHash } from 'node:crypto';
+import type { NotifyScope } from '../../contract.js';
 import type { Deps } from '../../deps.js';
-import { AppError, invalid } from '../../errors.js';
+import { AppError, invalid, type FieldError } from '../../errors.js';
 import { findCommentById } from '../../store/comments.js';
 import type { CommentRow, ThreadRow } from '../../store/schema.js';
 import { findThreadByKey } from '../../store/threads.js';
@@ -44,6 +45,8 @@ export interface NewComment {
   proofOfWork?: string | undefined;
   /** The honeypot: a person leaves it empty. */
   trap?: string | undefined;
+  notify?: boolean | NotifyScope | undefined;
+  notifyEmail?: string | undefined;
 }
 
 /** The request with its site and session: enough for the origin and session checks. */
@@ -68,6 +71,8 @@ export interface PostFields {
   readonly title: string | null;
   readonly pageUrl: URL | null;
   readonly parentId: string | null;
+  /** "Notify me": what, and the address it goes to. */
+  readonly notify: { readonly scope: NotifyScope; readonly email: string } | null;
 }
 
 /** A post with valid fields and everything they name. */
@@ -125,6 +130,7 @@ function checkFields(request: PostRequest): PostFields {
   if (!key.ok || !body.ok || !name.ok || !email.ok || !url.ok || !title.ok || !pageUrl.ok) {
     throw invalid(errors);
   }
+  const notify = checkNotify(input, session === null ? email.value : null, errors);
   if (errors.length > 0) throw invalid(errors);
   return {
     key: key.value,
@@ -135,7 +141,34 @@ function checkFields(request: PostRequest): PostFields {
     title: title.value,
     pageUrl: pageUrl.value,
     parentId,
+    notify,
   };
+}
+
+/** "Notify me": the scope and the address (a guest's own, or a signed-in reader's `notifyEmail`). */
+function checkNotify(
+  input: NewComment,
+  guestEmail: string | null,
+  errors: FieldError[],
+): PostFields['notify'] {
+  const scope = input.notify === true ? 'all' : input.notify === false ? undefined : input.notify;
+  if (scope === undefined) return null;
+  const field =
+    guestEmail === null && input.notifyEmail !== undefined ? 'notifyEmail' : 'author.email';
+  const given = checkEmail(guestEmail ?? input.notifyEmail, field);
+  if (!given.ok) {
+    errors.push(given.error);
+    return null;
+  }
+  if (given.value === null) {
+    errors.push({
+      field,
+      code: 'required',
+      message: 'To be emailed about new comments, please give your email address.',
+    });
+    return null;
+  }
+  return { scope, email: given.value };
 }
 
 /** SHA-256 of what makes two posts the same post: where, what, and by whom. */

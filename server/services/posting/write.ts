@@ -30,6 +30,7 @@ import { spendGuard } from './guard.js';
 import { holdReason } from './hold.js';
 import { replayOf } from './replay.js';
 import { assertNotDuplicate } from './spam-rules.js';
+import { subscribe } from '../notify/subscriptions.js';
 
 /** How far back a repeat counts as a duplicate: the author's own, anyone's in the thread. */
 const DUPLICATE_WINDOW_MS = 24 * 3_600_000;
@@ -187,6 +188,16 @@ export async function writeComment(
         editableUntil: editableUntil(deps, row).toISOString(),
       };
       if (token !== null) response.editToken = token;
+      const { notify } = posting.fields;
+      if (notify !== null) {
+        response.notify = await subscribe(deps, trx, {
+          site: posting.site,
+          thread,
+          email: notify.email,
+          userId: session?.user.id ?? null,
+          scope: notify.scope,
+        });
+      }
       return { kind: 'written', response };
     });
   } catch (error) {

@@ -3,6 +3,7 @@
  * Sites: who may embed a thread (exact origins), moderation policy, guests, rate limit.
  */
 import { AppError } from '../../errors.js';
+import { isMailAddress } from '../common/input-rules.js';
 import type { Deps } from '../../deps.js';
 import type { SiteRow } from '../../store/schema.js';
 import { deleteSiteRole, findSiteRoles, replaceSiteRole } from '../../store/users.js';
@@ -10,6 +11,10 @@ import { findAllSites, findSiteById, insertSite, updateSiteRow } from '../../sto
 
 export const MODERATION_POLICIES = ['none', 'first-time', 'guests', 'all'] as const;
 export type ModerationPolicy = (typeof MODERATION_POLICIES)[number];
+
+/** Owner alerts: a mail per new comment, one digest a day, or none. */
+export const ALERT_MODES = ['each', 'digest', 'off'] as const;
+export type AlertMode = (typeof ALERT_MODES)[number];
 
 export interface Site {
   id: string;
@@ -35,6 +40,9 @@ export interface Site {
   proofOfWork: number;
   /** Run the server's spam checker on new comments. */
   spamCheck: boolean;
+  /** Where the owner's alerts about new and held comments go. */
+  alertEmails: string[];
+  alertMode: AlertMode;
 }
 
 export interface SiteSettings {
@@ -56,6 +64,8 @@ export interface SiteSettings {
   minFillSeconds?: number;
   proofOfWork?: number;
   spamCheck?: boolean;
+  alertEmails?: string[];
+  alertMode?: AlertMode;
 }
 
 /** New sites: a guest's form must be at least this old, which no person notices. */
@@ -96,6 +106,10 @@ function isPolicy(value: string): value is ModerationPolicy {
   return (MODERATION_POLICIES as readonly string[]).includes(value);
 }
 
+export function isAlertMode(value: string): value is AlertMode {
+  return (ALERT_MODES as readonly string[]).includes(value);
+}
+
 function rowToSite(row: SiteRow): Site {
   const origins: unknown = JSON.parse(row.origins);
   return {
@@ -115,6 +129,8 @@ function rowToSite(row: SiteRow): Site {
     minFillSeconds: row.min_fill_seconds,
     proofOfWork: row.proof_of_work,
     spamCheck: row.spam_check === 1,
+    alertEmails: parseList(row.alert_emails),
+    alertMode: isAlertMode(row.alert_mode) ? row.alert_mode : 'each',
   };
 }
 
@@ -250,6 +266,15 @@ function checkSettings(settings: SiteSettings): void {
   whole(settings.newAccountHours, 'new-account hours', 24 * 365);
   whole(settings.minFillSeconds, 'minimum fill time (seconds)', 600);
   whole(settings.proofOfWork, 'proof-of-work difficulty', MAX_PROOF_OF_WORK);
+  if (settings.alertEmails !== undefined) {
+    if (settings.alertEmails.length > 10) throw new Error('at most 10 alert addresses');
+    for (const email of settings.alertEmails) {
+      if (!isMailAddress(email)) throw new Error(`"${email}" is not an email address`);
+    }
+  }
+  if (settings.alertMode !== undefined && !isAlertMode(settings.alertMode)) {
+    throw new Error(`the alert mode is one of ${ALERT_MODES.join(', ')}`);
+  }
   if (settings.blocklist !== undefined) {
     if (settings.blocklist.length > 1000 || settings.blocklist.some((w) => w.length > 100)) {
       throw new Error('the blocklist holds at most 1000 entries of at most 100 characters');
@@ -319,6 +344,8 @@ export async function addSite(deps: Deps, id: string, settings: SiteSettings): P
     min_fill_seconds: settings.minFillSeconds ?? DEFAULT_MIN_FILL_SECONDS,
     proof_of_work: settings.proofOfWork ?? 0,
     spam_check: settings.spamCheck === false ? 0 : 1,
+    alert_emails: JSON.stringify(settings.alertEmails ?? []),
+    alert_mode: settings.alertMode ?? 'each',
   });
   await applyRoles(deps, id, settings);
   deps.siteCache.forget();
@@ -343,6 +370,8 @@ export async function updateSite(deps: Deps, id: string, settings: SiteSettings)
   if (settings.minFillSeconds !== undefined) patch.min_fill_seconds = settings.minFillSeconds;
   if (settings.proofOfWork !== undefined) patch.proof_of_work = settings.proofOfWork;
   if (settings.spamCheck !== undefined) patch.spam_check = settings.spamCheck ? 1 : 0;
+  if (settings.alertEmails !== undefined) patch.alert_emails = JSON.stringify(settings.alertEmails);
+  if (settings.alertMode !== undefined) patch.alert_mode = settings.alertMode;
   if (!(await updateSiteRow(deps.db, id, patch))) throw new Error(`no site "${id}"`);
   await applyRoles(deps, id, settings);
   deps.siteCache.forget();
