@@ -23,6 +23,8 @@ import {
 } from '../services/sites/sites.js';
 import { housekeeping } from '../services/data/housekeeping.js';
 import { createBackupScheduler } from '../services/data/backup.js';
+import { startNotifications } from '../services/notify/runner.js';
+import { MAIL_USAGE, MailUsageError, runMail } from './mail.js';
 import { findAllUsers } from '../store/users.js';
 import { DataUsageError, IMPORT_USAGE, runExport, runImport } from './data.js';
 import {
@@ -57,6 +59,7 @@ ${IMPORT_USAGE}
   user export <provider:id> [--site <id>] [--db ...]   (their data as JSON)
   user erase <provider:id> [--site <id>] [--db ...]    (every site without --site)
 ${MODERATION_USAGE}
+${MAIL_USAGE}
 
 Every option has an environment twin: --public-url is CONFAB_PUBLIC_URL, and so on.`;
 
@@ -180,9 +183,13 @@ async function runServe(args: string[], env: NodeJS.ProcessEnv, io: CliIo): Prom
           now: deps.now,
         });
   backups?.start();
+  const notifications = startNotifications(deps);
+  if (deps.mailer === undefined) {
+    io.out('Mail: no CONFAB_SMTP_URL, so mail is kept in the outbox (see /admin) and not sent.');
+  }
   const stop = (): void => {
     clearInterval(prune);
-    const stopped = backups?.stop() ?? Promise.resolve();
+    const stopped = Promise.all([backups?.stop(), notifications.stop()]);
     server.close(() => void stopped.then(() => runtime.close()).then(() => process.exit(0)));
     setTimeout(() => process.exit(0), 3000).unref();
   };
@@ -287,6 +294,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, io: CliIo): P
         return await runImport(rest, env, io);
       case 'export':
         return await runExport(rest, env, io);
+      case 'mail':
+        return await runMail(rest, env, io);
       case undefined:
       case 'help':
       case '--help':
@@ -301,7 +310,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, io: CliIo): P
       error instanceof ConfigError ||
       error instanceof UsageError ||
       error instanceof ModerationUsageError ||
-      error instanceof DataUsageError
+      error instanceof DataUsageError ||
+      error instanceof MailUsageError
     ) {
       io.err(`confab: ${error.message}\n\n${USAGE}`);
       return 2;

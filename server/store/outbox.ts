@@ -65,6 +65,10 @@ export async function updateOutbox(
   await db.updateTable('outbox').set(patch).where('id', '=', id).execute();
 }
 
+export function findOutboxByKey(db: Db, key: string): Promise<OutboxRow | undefined> {
+  return db.selectFrom('outbox').selectAll().where('key', '=', key).executeTakeFirst();
+}
+
 export function findOutboxById(db: Db, id: string): Promise<OutboxRow | undefined> {
   return db.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirst();
 }

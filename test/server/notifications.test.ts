@@ -5,6 +5,9 @@
  * alerts with their Approve / Spam / Delete links, and the daily digest.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import type { ParsedMail } from 'mailparser';
 import type { CreateCommentResponse } from '../../server/contract.js';
@@ -13,6 +16,7 @@ import { updateSite } from '../../server/services/sites/sites.js';
 import { listOutbox } from '../../server/store/outbox.js';
 import { guestComment, json, makeTestApp, type TestApp } from './helpers.js';
 import { signedIn } from './support/accounts.js';
+import { runCli } from './support/cli.js';
 import { startInbox, type Inbox } from './support/smtp.js';
 
 const THREAD = '/2014/03/my-post/';
@@ -453,5 +457,40 @@ describe('notifications: the outbox while the mail server is down', () => {
     assert.equal(row.kind, 'confirm');
     assert.match(row.last_error ?? '', /No mail server is configured/);
     await t.close();
+  });
+});
+
+describe('confab mail test', () => {
+  it('sends a test email, or says why not and exits 1', async () => {
+    const inbox = await startInbox();
+    const dir = mkdtempSync(join(tmpdir(), 'confab-mail-'));
+    const env = { CONFAB_DB: join(dir, 'confab.sqlite'), CONFAB_SMTP_URL: inbox.url };
+    try {
+      const sent = await runCli(['mail', 'test', 'ops@example.com'], env);
+      assert.equal(sent.status, 0, sent.stderr);
+      assert.match(
+        sent.stdout,
+        /^Sent a test email to ops@example\.com through smtp:\/\/127\.0\.0\.1:\d+\./,
+      );
+      const [mail] = inbox.to('ops@example.com');
+      assert.equal(mail?.subject, 'Confab test email');
+
+      await inbox.stop();
+      const down = await runCli(['mail', 'test', 'ops@example.com'], env);
+      assert.equal(down.status, 1);
+      assert.match(down.stderr, /Not sent \(failed\): ESOCKET: connect ECONNREFUSED 127\.0\.0\.1:\d+\. It waits in the outbox/);
+      const listed = await runCli(['mail', 'outbox'], env);
+      assert.match(listed.stdout, /failed\s+test\s+ops@example\.com \(attempts 1\) — ESOCKET: connect ECONNREFUSED/);
+      assert.match(listed.stdout, /sent\s+test\s+ops@example\.com/);
+
+      const none = await runCli(['mail', 'test', 'ops@example.com'], { CONFAB_DB: env.CONFAB_DB });
+      assert.equal(none.status, 1);
+      assert.match(none.stderr, /No mail server is configured/);
+      const bad = await runCli(['mail', 'test', 'not an address'], env);
+      assert.equal(bad.status, 2);
+      assert.match(bad.stderr, /email address like name@example\.com/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

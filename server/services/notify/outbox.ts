@@ -135,50 +135,54 @@ async function send(deps: Deps, row: OutboxRow): Promise<void> {
   throw new Error(`no transport for ${row.channel}`);
 }
 
+export type Outcome = 'sent' | 'failed' | 'kept' | 'cancelled';
+
+/** Claims and sends one row read just now; null when another sender has it. */
+export async function deliverRow(deps: Deps, row: OutboxRow): Promise<Outcome | null> {
+  const lease = new Date(deps.now().getTime() + LEASE_MS).toISOString();
+  if (!(await claimOutbox(deps.db, row, lease))) return null;
+  const attempts = row.attempts + 1;
+  const unwantedBecause = await unwanted(deps, row);
+  if (unwantedBecause !== null) {
+    await updateOutbox(deps.db, row.id, { status: 'cancelled', last_error: unwantedBecause });
+    return 'cancelled';
+  }
+  if (row.channel === 'email' && deps.mailer === undefined) {
+    await updateOutbox(deps.db, row.id, { status: 'kept', last_error: NO_MAILER });
+    return 'kept';
+  }
+  try {
+    await send(deps, row);
+    await updateOutbox(deps.db, row.id, {
+      status: 'sent',
+      attempts,
+      last_error: null,
+      sent_at: deps.now().toISOString(),
+    });
+    return 'sent';
+  } catch (error) {
+    const giveUp = attempts >= MAX_ATTEMPTS;
+    const wait = BACKOFF_MS[Math.min(attempts - 1, BACKOFF_MS.length - 1)] ?? LEASE_MS;
+    const reason = errorText(error);
+    await updateOutbox(deps.db, row.id, {
+      status: giveUp ? 'gave_up' : 'failed',
+      attempts,
+      last_error: reason,
+      next_attempt_at: new Date(deps.now().getTime() + wait).toISOString(),
+    });
+    deps.logger.error(
+      `${row.channel} ${row.kind} to ${row.recipient} failed (attempt ${attempts}${giveUp ? ', giving up' : ''}): ${reason}`,
+    );
+    return 'failed';
+  }
+}
+
 /** Sends what is due now, oldest first, one at a time; says what became of it. */
 export async function deliverDue(deps: Deps, limit = 100): Promise<DeliveryResult> {
   const result: DeliveryResult = { sent: 0, failed: 0, kept: 0, cancelled: 0 };
-  const rows = await findDueOutbox(deps.db, deps.now().toISOString(), limit);
-  for (const row of rows) {
-    const now = deps.now();
-    if (!(await claimOutbox(deps.db, row, new Date(now.getTime() + LEASE_MS).toISOString())))
-      continue;
-    const attempts = row.attempts + 1;
-    const reason = await unwanted(deps, row);
-    if (reason !== null) {
-      await updateOutbox(deps.db, row.id, { status: 'cancelled', last_error: reason });
-      result.cancelled += 1;
-      continue;
-    }
-    if (row.channel === 'email' && deps.mailer === undefined) {
-      await updateOutbox(deps.db, row.id, { status: 'kept', last_error: NO_MAILER });
-      result.kept += 1;
-      continue;
-    }
-    try {
-      await send(deps, row);
-      await updateOutbox(deps.db, row.id, {
-        status: 'sent',
-        attempts,
-        last_error: null,
-        sent_at: deps.now().toISOString(),
-      });
-      result.sent += 1;
-    } catch (error) {
-      const giveUp = attempts >= MAX_ATTEMPTS;
-      const wait = BACKOFF_MS[Math.min(attempts - 1, BACKOFF_MS.length - 1)] ?? LEASE_MS;
-      const reason = errorText(error);
-      await updateOutbox(deps.db, row.id, {
-        status: giveUp ? 'gave_up' : 'failed',
-        attempts,
-        last_error: reason,
-        next_attempt_at: new Date(deps.now().getTime() + wait).toISOString(),
-      });
-      deps.logger.error(
-        `${row.channel} ${row.kind} to ${row.recipient} failed (attempt ${attempts}${giveUp ? ', giving up' : ''}): ${reason}`,
-      );
-      result.failed += 1;
-    }
+  for (const row of await findDueOutbox(deps.db, deps.now().toISOString(), limit)) {
+    const outcome = await deliverRow(deps, row);
+    if (outcome !== null) result[outcome] += 1;
   }
   return result;
 }
