@@ -214,6 +214,7 @@ const ROLES = {
   button: 'button',
   textbox: 'input:not([type=checkbox]):not([type=radio]), textarea',
   checkbox: 'input[type=checkbox]',
+  radio: 'input[type=radio]',
   combobox: 'select',
   link: 'a[href]',
   heading: 'h1, h2, h3, h4, h5, h6',
@@ -227,6 +228,7 @@ interface RoleElements {
   button: HTMLButtonElement;
   textbox: HTMLInputElement | HTMLTextAreaElement;
   checkbox: HTMLInputElement;
+  radio: HTMLInputElement;
   combobox: HTMLSelectElement;
   link: HTMLAnchorElement;
   heading: HTMLHeadingElement;

@@ -13,6 +13,10 @@ export interface Draft {
   body: string;
   /** Remember name, email and website in this browser. */
   save: boolean;
+  /** "Notify me of new comments via email": what, or '' for no mail. */
+  notify?: '' | 'all' | 'replies';
+  /** A signed-in reader's address for the notifications. */
+  notifyEmail?: string;
   /**
    * An `Idempotency-Key` for this text, the same across retries until the reader changes
    * something, so resending after a lost answer cannot post twice. Unset on plain-http
@@ -26,7 +30,7 @@ export interface Draft {
   trap?: string | undefined;
 }
 
-type Field = 'name' | 'email' | 'url' | 'body';
+type Field = 'name' | 'email' | 'url' | 'body' | 'notifyEmail';
 
 // `.honeypot`: clipped away to nothing where it is (not off to a side, which a right-to-left
 // page would scroll to), out of the layout, and not display:none.
@@ -38,7 +42,7 @@ const styles = css`
   p {
     margin: 0;
   }
-  input:not([type='checkbox']),
+  input:not([type='checkbox'], [type='radio']),
   textarea {
     width: 100%;
     box-sizing: border-box;
@@ -52,6 +56,16 @@ const styles = css`
     border: 1px dashed var(--_border);
     border-radius: var(--_radius);
     padding: 0 0.75em;
+  }
+  fieldset {
+    display: grid;
+    gap: 0.25em;
+    margin: 0;
+    border: 0;
+    padding: 0 0 0 1.6em;
+  }
+  legend {
+    padding: 0;
   }
   .honeypot {
     position: absolute;
@@ -152,6 +166,7 @@ export class ConfabComposer extends LitElement {
         name: '',
         email: '',
         url: '',
+        notifyEmail: '',
         ...guest,
         body: this.body,
         save: !!guest,
@@ -173,10 +188,14 @@ export class ConfabComposer extends LitElement {
 
   #onInput(e: Event) {
     const t = e.target as HTMLInputElement;
-    Object.assign(this.#draft, {
-      [t.name]: t.type === 'checkbox' ? t.checked : t.value,
-      key: undefined,
-    });
+    Object.assign(
+      this.#draft,
+      t.id === 'notify'
+        ? { notify: t.checked ? 'all' : '' }
+        : { [t.name]: t.type === 'checkbox' ? t.checked : t.value },
+      { key: undefined },
+    );
+    if (t.id === 'notify') this.requestUpdate();
     if (this.invalid[t.name as Field]) this.invalid = { ...this.invalid, [t.name]: undefined };
   }
 
@@ -246,6 +265,29 @@ export class ConfabComposer extends LitElement {
     </p>`;
   }
 
+  /** "Notify me…", and once ticked: all comments or replies, and a signed-in reader's address. */
+  #notify() {
+    const { notify = '' } = this.#draft;
+    const choice = (value: 'all' | 'replies', label: string) =>
+      html`<label
+        ><input type="radio" name="notify" value=${value} .checked=${notify === value} />
+        ${label}</label
+      >`;
+    return html`<p>
+        <input type="checkbox" id="notify" .checked=${!!notify} />
+        <label for="notify">${strings.notify}</label>
+      </p>
+      ${
+        notify
+          ? html`<fieldset part="notify">
+              <legend class="muted">${strings.notifyWhat}</legend>
+              ${choice('all', strings.notifyAll)} ${choice('replies', strings.notifyReplies)}
+              ${this.signed ? this.#input('notifyEmail', strings.email, 'email') : nothing}
+            </fieldset>`
+          : nothing
+      }`;
+  }
+
   #input(id: Exclude<Field, 'body'>, label: string, type: string, hint?: string) {
     return this.#field(
       id,
@@ -257,9 +299,9 @@ export class ConfabComposer extends LitElement {
           name=${id}
           type=${type}
           inputmode=${id === 'url' ? 'url' : nothing}
-          autocomplete=${id}
+          autocomplete=${id === 'notifyEmail' ? 'email' : id}
           ?required=${id === 'name'}
-          .value=${this.#draft[id]}
+          .value=${this.#draft[id] ?? ''}
           aria-invalid=${this.invalid[id] ? 'true' : nothing}
           aria-describedby=${ids || nothing}
         />`,
@@ -324,6 +366,7 @@ export class ConfabComposer extends LitElement {
               </p>`
             : nothing
         }
+        ${edit ? nothing : this.#notify()}
         <p role="alert" part="error">${this.error}</p>
         <p class="row">
           <button part="submit-button" ?disabled=${busy}>

@@ -289,6 +289,7 @@ export class ConfabThread extends ConfabElement implements ThreadHost {
       body: draft.body,
       threadTitle: this.#titleText(),
       threadUrl: location.href.split('#')[0],
+      notify: draft.notify || undefined,
     };
     const author = {
       name: draft.name,
@@ -299,7 +300,10 @@ export class ConfabThread extends ConfabElement implements ThreadHost {
     // Signed in, the server knows who is writing; a guest posts through the spam guard.
     const response = await this.request(async (api) =>
       signedIn
-        ? api.post(request, draft.key)
+        ? api.post(
+            { ...request, notifyEmail: (draft.notify && draft.notifyEmail) || undefined },
+            draft.key,
+          )
         : (await this.#guarded()).post({ ...request, author, trap: draft.trap }, draft.key),
     );
     const posted = response.comment;
@@ -314,7 +318,8 @@ export class ConfabThread extends ConfabElement implements ThreadHost {
     // A reply's composer closes; a reply being written elsewhere stays open.
     if (parentId) this.open = undefined;
     this.#announce(
-      posted.status === 'pending' ? strings.pending : strings.posted,
+      (posted.status === 'pending' ? strings.pending : strings.posted) +
+        (response.notify?.status === 'pending' ? ` ${strings.notifyPending}` : ''),
       parentId && posted.id,
     );
     this.dispatchEvent(new ConfabCommentPostedEvent(posted));
