@@ -478,9 +478,15 @@ describe('confab mail test', () => {
       await inbox.stop();
       const down = await runCli(['mail', 'test', 'ops@example.com'], env);
       assert.equal(down.status, 1);
-      assert.match(down.stderr, /Not sent \(failed\): ESOCKET: connect ECONNREFUSED 127\.0\.0\.1:\d+\. It waits in the outbox/);
+      assert.match(
+        down.stderr,
+        /Not sent \(failed\): ESOCKET: connect ECONNREFUSED 127\.0\.0\.1:\d+\. It waits in the outbox/,
+      );
       const listed = await runCli(['mail', 'outbox'], env);
-      assert.match(listed.stdout, /failed\s+test\s+ops@example\.com \(attempts 1\) — ESOCKET: connect ECONNREFUSED/);
+      assert.match(
+        listed.stdout,
+        /failed\s+test\s+ops@example\.com \(attempts 1\) — ESOCKET: connect ECONNREFUSED/,
+      );
       assert.match(listed.stdout, /sent\s+test\s+ops@example\.com/);
 
       const none = await runCli(['mail', 'test', 'ops@example.com'], { CONFAB_DB: env.CONFAB_DB });
