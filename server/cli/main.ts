@@ -25,6 +25,7 @@ import { housekeeping } from '../services/data/housekeeping.js';
 import { createBackupScheduler } from '../services/data/backup.js';
 import { startNotifications } from '../services/notify/runner.js';
 import { MAIL_USAGE, MailUsageError, runMail } from './mail.js';
+import { runWebhook, WEBHOOK_USAGE, WebhookUsageError } from './webhooks.js';
 import { findAllUsers } from '../store/users.js';
 import { DataUsageError, IMPORT_USAGE, runExport, runImport } from './data.js';
 import {
@@ -60,6 +61,7 @@ ${IMPORT_USAGE}
   user erase <provider:id> [--site <id>] [--db ...]    (every site without --site)
 ${MODERATION_USAGE}
 ${MAIL_USAGE}
+${WEBHOOK_USAGE}
 
 Every option has an environment twin: --public-url is CONFAB_PUBLIC_URL, and so on.`;
 
@@ -185,7 +187,9 @@ async function runServe(args: string[], env: NodeJS.ProcessEnv, io: CliIo): Prom
   backups?.start();
   const notifications = startNotifications(deps);
   if (deps.mailer === undefined) {
-    io.out('Mail: no CONFAB_SMTP_URL, so mail is kept in the outbox (see /admin) and not sent.');
+    io.out(
+      'Mail: no CONFAB_SMTP_URL, so mail is kept in the outbox (confab mail outbox) and not sent.',
+    );
   }
   const stop = (): void => {
     clearInterval(prune);
@@ -296,6 +300,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, io: CliIo): P
         return await runExport(rest, env, io);
       case 'mail':
         return await runMail(rest, env, io);
+      case 'webhook':
+        return await runWebhook(rest, env, io);
       case undefined:
       case 'help':
       case '--help':
@@ -311,7 +317,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, io: CliIo): P
       error instanceof UsageError ||
       error instanceof ModerationUsageError ||
       error instanceof DataUsageError ||
-      error instanceof MailUsageError
+      error instanceof MailUsageError ||
+      error instanceof WebhookUsageError
     ) {
       io.err(`confab: ${error.message}\n\n${USAGE}`);
       return 2;

@@ -12,6 +12,7 @@ import * as moderation from './migrations/2026_11_27_000004_moderation.js';
 import * as imports from './migrations/2026_11_27_000005_imports.js';
 import * as events from './migrations/2026_12_07_000000_events.js';
 import * as notifications from './migrations/2026_12_07_000001_notifications.js';
+import * as webhooks from './migrations/2026_12_07_000002_webhooks.js';
 import type { Database } from './schema.js';
 
 const migrations: Record<string, Migration> = {
@@ -23,6 +24,7 @@ const migrations: Record<string, Migration> = {
   '2026_11_27_000005_imports': imports,
   '2026_12_07_000000_events': events,
   '2026_12_07_000001_notifications': notifications,
+  '2026_12_07_000002_webhooks': webhooks,
 };
 
 /** Brings the database to the newest schema. Throws with the failing migration's name. */

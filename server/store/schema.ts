@@ -249,6 +249,16 @@ export interface OutboxTable {
   sent_at: string | null;
 }
 
+export interface WebhookTable {
+  id: string;
+  site_id: string;
+  url: string;
+  /** `json`, `slack`, `discord` or `telegram`. */
+  format: string;
+  secret: string;
+  created_at: string;
+}
+
 /** Where a consumer of the events log has read up to. */
 export interface CursorTable {
   name: string;
@@ -274,6 +284,7 @@ export interface Database {
   subscriptions: SubscriptionTable;
   outbox: OutboxTable;
   cursors: CursorTable;
+  webhooks: WebhookTable;
 }
 
 export type UserRow = Selectable<UserTable>;
@@ -296,3 +307,4 @@ export type SubscriptionRow = Selectable<SubscriptionTable>;
 export type NewSubscriptionRow = Insertable<SubscriptionTable>;
 export type OutboxRow = Selectable<OutboxTable>;
 export type NewOutboxRow = Insertable<OutboxTable>;
+export type WebhookRow = Selectable<WebhookTable>;

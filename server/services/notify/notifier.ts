@@ -20,6 +20,7 @@ import { findSite, type Site } from '../sites/sites.js';
 import { newCommentMail, ownerAlertMail, type MailComment, type MailThread } from './compose.js';
 import { alertsOffLink, MODERATION_LINK_ACTIONS, moderateLink, unsubscribeLink } from './links.js';
 import { enqueue, messageIdFor } from './outbox.js';
+import { queueWebhooks } from './webhooks.js';
 
 const CURSOR = 'notify';
 /** Moderation links in an alert work this long. */
@@ -154,6 +155,15 @@ async function handle(deps: Deps, trx: Db, event: LoggedEvent): Promise<void> {
   if (becamePublic && row.status === 'published') await readerMails(deps, trx, site, thread, row);
   if (isNew && (row.status === 'published' || row.status === 'pending')) {
     await ownerAlerts(deps, trx, site, thread, row);
+  }
+  if (row.status === 'published' || (isNew && row.status === 'pending')) {
+    await queueWebhooks(deps, trx, event, {
+      site,
+      thread,
+      mailThread: threadForMail(site, thread),
+      row,
+      comment: await commentForMail(trx, row),
+    });
   }
 }
 

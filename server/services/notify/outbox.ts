@@ -24,6 +24,7 @@ import type { OutboxRow } from '../../store/schema.js';
 import { findSubscription } from '../../store/subscriptions.js';
 import { findSite } from '../sites/sites.js';
 import type { MailMessage } from './mailer.js';
+import { deliverWebhook } from './webhook-send.js';
 
 export const MAX_ATTEMPTS = 8;
 /** Waits before attempt 2, 3, ... (the last repeats). */
@@ -130,6 +131,10 @@ async function send(deps: Deps, row: OutboxRow): Promise<void> {
   if (row.channel === 'email') {
     if (deps.mailer === undefined) throw new Error(NO_MAILER);
     await deps.mailer.send(JSON.parse(row.payload) as MailMessage);
+    return;
+  }
+  if (row.channel === 'webhook') {
+    await deliverWebhook(deps, row.payload, row.id);
     return;
   }
   throw new Error(`no transport for ${row.channel}`);
