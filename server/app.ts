@@ -19,6 +19,7 @@ import { authRoutes, meRoutes } from './routes/auth.js';
 import { commentRoutes } from './routes/comments.js';
 import { moderationRoutes } from './routes/moderation.js';
 import { notifyRoutes } from './routes/notify.js';
+import { feedRoutes } from './routes/feeds.js';
 import { meDataRoutes } from './routes/me-data.js';
 import { demoRoutes } from './routes/demo.js';
 import { threadRoutes } from './routes/threads.js';
@@ -87,6 +88,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.route('/', widgetRoutes(deps));
   app.route('/', adminRoutes(deps));
   app.route('/', notifyRoutes(deps));
+  app.route('/', feedRoutes(deps));
 
   app.route('/', healthRoutes(deps));
 

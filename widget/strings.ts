@@ -50,6 +50,7 @@ export const strings = {
   preview: 'Preview',
   remember: 'Save my name, email, and website in this browser for the next time I comment.',
   notify: 'Notify me of new comments via email',
+  feed: 'Comments feed (Atom)',
   notifyWhat: 'Email me',
   notifyAll: 'every new comment',
   notifyReplies: 'only replies to me',

@@ -165,3 +165,15 @@ describe('"Notify me of new comments via email"', () => {
     expect(sent.author).to.equal(undefined);
   });
 });
+
+describe('the thread’s feed', () => {
+  it('links to the thread’s Atom feed on its server', async () => {
+    const { el } = await mount({});
+    const link = el.shadowRoot!.querySelector<HTMLAnchorElement>('[part=feed] a')!;
+    expect(link.textContent).to.equal('Comments feed (Atom)');
+    expect(link.type).to.equal('application/atom+xml');
+    expect(link.href).to.equal(
+      'https://comments.example/feeds/myblog/thread.atom?thread=%2Fpost%2F',
+    );
+  });
+});

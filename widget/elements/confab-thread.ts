@@ -85,6 +85,7 @@ interface OpenComposer {
  * @csspart item - A list item: a comment and its replies.
  * @csspart comment - A `<confab-comment>`; its own parts are `comment__author` etc.
  * @csspart composer - A `<confab-composer>`; its own parts are `composer__input` etc.
+ * @csspart feed - The line with the link to the thread's Atom feed.
  * @csspart sign-in - The `<confab-sign-in>` above the form.
  * @csspart button - Retry and "Load more comments".
  * @cssprop --confab-accent - Buttons, links and focus rings. Default: a blue for light or dark.
@@ -563,6 +564,13 @@ export class ConfabThread extends ConfabElement implements ThreadHost {
       <p role="status" part="status">${this.said}</p>
       <p role="alert" part="error">${this.failed}</p>
       ${this.#body()} ${this.#form()}
+      <p part="feed">
+        <a
+          type="application/atom+xml"
+          href=${`${this.#api().base}feeds/${encodeURIComponent(this.site)}/thread.atom?thread=${encodeURIComponent(this.threadKey())}`}
+          >${strings.feed}</a
+        >
+      </p>
     </section>`;
   }
 }

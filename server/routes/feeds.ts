@@ -1,0 +1,31 @@
+/**
+ * @module routes/feeds
+ * `GET /feeds/{site}/comments.atom` and `GET /feeds/{site}/thread.atom?thread=/path/`: Atom
+ * feeds of published comments, public, cached a minute, with an ETag (`304` when unchanged).
+ */
+import { Hono, type Context } from 'hono';
+import type { Deps } from '../deps.js';
+import type { AppEnv } from '../env.js';
+import { siteFeed, threadFeed, type Feed } from '../services/reading/feeds.js';
+
+async function answer(c: Context<AppEnv>, feed: Feed): Promise<Response> {
+  const etag = `W/"${Buffer.from(feed.version).toString('base64url')}"`;
+  c.header('ETag', etag);
+  c.header('Cache-Control', 'public, max-age=60');
+  c.header('X-Content-Type-Options', 'nosniff');
+  const asked = c.req.header('If-None-Match');
+  if (asked !== undefined && asked.split(/\s*,\s*/).includes(etag)) return c.body(null, 304);
+  c.header('Content-Type', 'application/atom+xml; charset=utf-8');
+  return c.body(await feed.render());
+}
+
+export function feedRoutes(deps: Deps): Hono<AppEnv> {
+  const routes = new Hono<AppEnv>();
+  routes.get('/feeds/:site/comments.atom', async (c) =>
+    answer(c, await siteFeed(deps, c.req.param('site'))),
+  );
+  routes.get('/feeds/:site/thread.atom', async (c) =>
+    answer(c, await threadFeed(deps, c.req.param('site'), c.req.query('thread'))),
+  );
+  return routes;
+}

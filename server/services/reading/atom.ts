@@ -1,0 +1,69 @@
+/**
+ * @module services/reading/atom
+ * Writes an Atom 1.0 document (RFC 4287) with `thr:in-reply-to` on replies (RFC 4685).
+ * Text is escaped for XML and stripped of characters XML 1.0 does not allow, so no name,
+ * title or comment can break the document.
+ */
+
+export interface AtomEntry {
+  id: string;
+  title: string;
+  authorName: string;
+  published: string;
+  updated: string;
+  /** The page, at the comment's anchor. */
+  link: string;
+  /** Sanitized HTML, carried as escaped text (`type="html"`). */
+  html: string;
+  inReplyTo?: { ref: string; href: string } | undefined;
+}
+
+export interface AtomFeed {
+  id: string;
+  title: string;
+  updated: string;
+  self: string;
+  alternate: string;
+  entries: AtomEntry[];
+}
+
+/** Escaped for XML text and attributes, without characters XML 1.0 forbids. */
+export function xmlText(text: string): string {
+  return text
+    .replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;');
+}
+
+function entry(e: AtomEntry): string {
+  const reply =
+    e.inReplyTo === undefined
+      ? ''
+      : `\n    <thr:in-reply-to ref="${xmlText(e.inReplyTo.ref)}" href="${xmlText(e.inReplyTo.href)}" type="text/html"/>`;
+  return `  <entry>
+    <id>${xmlText(e.id)}</id>
+    <title type="text">${xmlText(e.title)}</title>
+    <author><name>${xmlText(e.authorName)}</name></author>
+    <published>${xmlText(e.published)}</published>
+    <updated>${xmlText(e.updated)}</updated>
+    <link rel="alternate" type="text/html" href="${xmlText(e.link)}"/>${reply}
+    <content type="html">${xmlText(e.html)}</content>
+  </entry>`;
+}
+
+export function atomDocument(feed: AtomFeed): string {
+  return `<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom" xmlns:thr="http://purl.org/syndication/thread/1.0">
+  <id>${xmlText(feed.id)}</id>
+  <title type="text">${xmlText(feed.title)}</title>
+  <updated>${xmlText(feed.updated)}</updated>
+  <author><name>${xmlText(feed.title)}</name></author>
+  <link rel="self" type="application/atom+xml" href="${xmlText(feed.self)}"/>
+  <link rel="alternate" type="text/html" href="${xmlText(feed.alternate)}"/>
+  <generator>Confab</generator>
+${feed.entries.map(entry).join('\n')}
+</feed>
+`;
+}
