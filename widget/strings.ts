@@ -51,6 +51,7 @@ export const strings = {
   remember: 'Save my name, email, and website in this browser for the next time I comment.',
   notify: 'Notify me of new comments via email',
   feed: 'Comments feed (Atom)',
+  permalinkGone: 'The comment that link points to is no longer here.',
   notifyWhat: 'Email me',
   notifyAll: 'every new comment',
   notifyReplies: 'only replies to me',

@@ -247,7 +247,9 @@ describe('<confab-thread>', () => {
       const link = getByRole(commentEl(el, 'a').shadowRoot!, 'link', 'Site');
       expect(link.getAttribute('href')).to.equal('https://ada.example/');
       expect(link.getAttribute('rel')).to.equal('nofollow ugc noopener noreferrer');
-      expect(allByRole(commentEl(el, 'b').shadowRoot!, 'link')).to.have.length(0);
+      // Its only link is its own permalink: the name is plain text.
+      const links = allByRole(commentEl(el, 'b').shadowRoot!, 'link');
+      expect(links.map((l) => l.getAttribute('href'))).to.deep.equal(['#comment-b']);
     });
 
     it('renders an author name full of markup as text', async () => {

@@ -31,6 +31,15 @@ const styles = css`
     gap: var(--_gap);
     margin: 0;
   }
+  [part='permalink'] {
+    color: inherit;
+  }
+  :host([highlighted]) article {
+    outline: 2px solid var(--_accent, currentColor);
+    outline-offset: 0.25em;
+    border-radius: var(--_radius);
+    background: color-mix(in srgb, var(--_accent, currentColor) 8%, transparent);
+  }
 `;
 
 /**
@@ -46,6 +55,7 @@ const styles = css`
  * @csspart author - The author's name (a link to their website when they gave one).
  * @csspart badge - "Author" or "Moderator", and "Pinned" on a pinned comment.
  * @csspart body - The rendered comment text.
+ * @csspart permalink - The time, a link to `#comment-<id>`.
  * @csspart reply-button - The Reply button.
  * @csspart action-button - The Edit and Delete buttons of one's own comment.
  * @cssprop --confab-avatar-size - Avatar width and height.
@@ -63,6 +73,7 @@ export class ConfabComment extends LitElement {
     own: { type: Boolean },
     locked: { type: Boolean },
     editing: { type: Boolean },
+    highlighted: { type: Boolean, reflect: true },
   };
 
   /** The comment to show. */
@@ -85,6 +96,9 @@ export class ConfabComment extends LitElement {
 
   /** A composer in the slot replaces the body. */
   editing = false;
+
+  /** The comment the page's `#comment-<id>` names. */
+  highlighted = false;
 
   /**
    * Called with what the reader pressed (Reply, Edit, Delete): `<confab-thread>`, which
@@ -118,7 +132,7 @@ export class ConfabComment extends LitElement {
     const href = safeUrl(a.url);
     const slot = html`<slot></slot>`;
     if (this.#body[0] !== c.html) this.#body = [c.html, [...safeFragment(c.html).childNodes]];
-    return html`<article part="base">
+    return html`<article part="base" tabindex="-1">
       <header>
         ${avatar(a)}
         <span part="author" dir="auto"
@@ -126,8 +140,10 @@ export class ConfabComment extends LitElement {
         >
         ${a.role ? html`<span part="badge">${strings.roles[a.role]}</span>` : nothing}
         ${c.pinned ? html`<span part="badge">${strings.pinned}</span>` : nothing}
-        <time datetime=${c.createdAt} title=${fullTime(time, this.locale)}
-          >${relativeTime(time, this.now || Date.now(), this.locale)}</time
+        <a part="permalink" href="#comment-${c.id}"
+          ><time datetime=${c.createdAt} title=${fullTime(time, this.locale)}
+            >${relativeTime(time, this.now || Date.now(), this.locale)}</time
+          ></a
         >
         ${c.editedAt ? html`<span class="muted">${strings.edited}</span>` : nothing}
         ${this.replyTo ? html`<span class="muted">${strings.inReplyTo} ${this.replyTo}</span>` : nothing}

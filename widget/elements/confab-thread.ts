@@ -181,12 +181,53 @@ export class ConfabThread extends ConfabElement implements ThreadHost {
     this.now = Date.now();
     this.#timer = setInterval(() => (this.now = Date.now()), 15_000);
     this.addEventListener('confab-error', this.#onError);
+    addEventListener('hashchange', this.#onHash);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     clearInterval(this.#timer);
     this.removeEventListener('confab-error', this.#onError);
+    removeEventListener('hashchange', this.#onHash);
+  }
+
+  /** The comment `#comment-<id>` named last, once shown (or found missing). */
+  #revealed?: string;
+  /** Pages loaded looking for it. */
+  #pages = 0;
+
+  #onHash = () => {
+    this.#revealed = undefined;
+    this.#pages = 0;
+    void this.#reveal();
+  };
+
+  /**
+   * A permalink (`#comment-<id>`): the browser cannot reach into the shadow tree, so the
+   * thread loads pages until the comment is there (replies come with their top-level
+   * comment), then scrolls to it, highlights it and moves focus to it.
+   */
+  async #reveal() {
+    const id = /^#comment-([\w-]{1,64})$/.exec(location.hash)?.[1];
+    const c = this.#controller;
+    if (!id || id === this.#revealed || c.status !== 'complete' || c.loadingMore) return;
+    if (!c.comments.some((x) => x.id === id) && c.nextCursor && this.#pages++ < 20) {
+      return c.load(true);
+    }
+    this.#revealed = id;
+    await this.updateComplete;
+    const el = this.#commentEl(id);
+    for (const other of this.renderRoot.querySelectorAll('confab-comment')) {
+      other.highlighted = other === el;
+    }
+    if (!el) {
+      this.#announce(strings.permalinkGone);
+      return;
+    }
+    await el.updateComplete;
+    const still = matchMedia('(prefers-reduced-motion: reduce)').matches;
+    el.scrollIntoView({ block: 'center', behavior: still ? 'auto' : 'smooth' });
+    el.shadowRoot?.querySelector('article')?.focus({ preventScroll: true });
   }
 
   override willUpdate(changed: PropertyValues<this>): void {
@@ -195,6 +236,7 @@ export class ConfabThread extends ConfabElement implements ThreadHost {
   }
 
   override updated(): void {
+    void this.#reveal();
     // Reading and writing as a guest need no sign-in box: its chunk (which registers
     // `<confab-sign-in>`) loads once the thread and its form are on screen, after the
     // browser has painted them. If it cannot load (offline, an old cached bundle), the
