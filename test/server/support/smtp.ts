@@ -14,6 +14,8 @@ export interface Inbox {
   readonly mails: ParsedMail[];
   /** Mails to `address`. */
   to(address: string): ParsedMail[];
+  /** Resolves once `address` has been sent `count` mails (with the last one). */
+  waitFor(address: string, count: number): Promise<ParsedMail>;
   /** Closes the port (the mail server is down). */
   stop(): Promise<void>;
   /** Opens the same port again. */
@@ -31,6 +33,7 @@ function listen(server: SMTPServer, port: number): Promise<number> {
 
 export async function startInbox(): Promise<Inbox> {
   const mails: ParsedMail[] = [];
+  const waiting = new Set<() => void>();
   const make = (): SMTPServer =>
     new SMTPServer({
       authOptional: true,
@@ -41,6 +44,7 @@ export async function startInbox(): Promise<Inbox> {
           .then((mail) => {
             mails.push(mail);
             callback();
+            for (const wake of [...waiting]) wake();
           })
           .catch((error: unknown) => {
             callback(error as Error);
@@ -50,13 +54,25 @@ export async function startInbox(): Promise<Inbox> {
   let server = make();
   const port = await listen(server, 0);
   let running = true;
+  const to = (address: string): ParsedMail[] =>
+    mails.filter((m) => {
+      const list = Array.isArray(m.to) ? m.to : m.to === undefined ? [] : [m.to];
+      return list.some((t) => t.value.some((v) => v.address === address));
+    });
   return {
     url: `smtp://127.0.0.1:${port}`,
     mails,
-    to: (address) =>
-      mails.filter((m) => {
-        const to = Array.isArray(m.to) ? m.to : m.to === undefined ? [] : [m.to];
-        return to.some((t) => t.value.some((v) => v.address === address));
+    to,
+    waitFor: (address, count) =>
+      new Promise((resolve) => {
+        const check = (): void => {
+          const got = to(address);
+          if (got.length < count) return;
+          waiting.delete(check);
+          resolve(got[count - 1] as ParsedMail);
+        };
+        waiting.add(check);
+        check();
       }),
     stop: async () => {
       if (!running) return;
