@@ -13,6 +13,8 @@ async function answer(c: Context<AppEnv>, feed: Feed): Promise<Response> {
   c.header('ETag', etag);
   c.header('Cache-Control', 'public, max-age=60');
   c.header('X-Content-Type-Options', 'nosniff');
+  // A feed is data: opened directly, it may run nothing and load nothing.
+  c.header('Content-Security-Policy', "default-src 'none'; sandbox");
   const asked = c.req.header('If-None-Match');
   if (asked !== undefined && asked.split(/\s*,\s*/).includes(etag)) return c.body(null, 304);
   c.header('Content-Type', 'application/atom+xml; charset=utf-8');

@@ -4,6 +4,7 @@
  * site's digest clock.
  */
 import type { Db } from './dialect.js';
+import { withThreads } from './feeds.js';
 import type { CommentRow, ThreadRow } from './schema.js';
 
 /** Comments created in (`from`, `to`] on the site, published or held, oldest first. */
@@ -14,28 +15,19 @@ export async function findNewCommentsOfSite(
   to: string,
   limit: number,
 ): Promise<{ comment: CommentRow; thread: ThreadRow }[]> {
-  const threads = await db
-    .selectFrom('threads')
-    .selectAll()
-    .where('site_id', '=', siteId)
-    .execute();
-  if (threads.length === 0) return [];
-  const byId = new Map(threads.map((t) => [t.id, t]));
   const rows = await db
     .selectFrom('comments')
-    .selectAll()
-    .where('thread_id', 'in', [...byId.keys()])
-    .where('created_at', '>', from)
-    .where('created_at', '<=', to)
-    .where('status', 'in', ['published', 'pending'])
-    .orderBy('created_at')
-    .orderBy('id')
+    .innerJoin('threads', 'threads.id', 'comments.thread_id')
+    .selectAll('comments')
+    .where('threads.site_id', '=', siteId)
+    .where('comments.created_at', '>', from)
+    .where('comments.created_at', '<=', to)
+    .where('comments.status', 'in', ['published', 'pending'])
+    .orderBy('comments.created_at')
+    .orderBy('comments.id')
     .limit(limit)
     .execute();
-  return rows.flatMap((comment) => {
-    const thread = byId.get(comment.thread_id);
-    return thread === undefined ? [] : [{ comment, thread }];
-  });
+  return withThreads(db, rows);
 }
 
 /** Moves the site's digest clock from `from` to `to`; false when another run moved it. */

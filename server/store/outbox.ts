@@ -103,6 +103,23 @@ export async function countOutbox(
   return Object.fromEntries(rows.map((r) => [r.status, r.n]));
 }
 
+/** How many rows of `kind` went (or wait to go) to `recipient` since `since`. */
+export async function countSentTo(
+  db: Db,
+  recipient: string,
+  kind: string,
+  since: string,
+): Promise<number> {
+  const row = await db
+    .selectFrom('outbox')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('recipient', '=', recipient)
+    .where('kind', '=', kind)
+    .where('created_at', '>=', since)
+    .executeTakeFirst();
+  return row?.n ?? 0;
+}
+
 /** Drops rows that were sent, given up or cancelled before `before`. */
 export async function pruneOutbox(db: Db, before: string): Promise<number> {
   const result = await db

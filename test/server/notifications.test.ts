@@ -186,6 +186,43 @@ describe('notifications: a guest asks to hear of replies', () => {
     assert.ok((mails[1].text ?? '').includes(`#comment-${other.comment.id}`));
   });
 
+  it('cannot be turned against an address: no second ask after unsubscribing, no change to a confirmed one, three asks a day', async () => {
+    // Grace unsubscribed from the post in the first test: naming her again asks nothing.
+    const before = inbox.to('grace@example.com').length;
+    const again = await posted(t, {
+      body: 'Someone else, with Grace’s address.',
+      author: { name: 'Mallory', email: 'grace@example.com' },
+      notify: 'all',
+    });
+    assert.deepEqual(again.notify, { scope: 'all', status: 'pending' });
+    // Lin confirmed "all" on /all-comments/: a stranger naming her learns nothing, changes nothing.
+    const stranger = await posted(t, {
+      thread: '/all-comments/',
+      body: 'Pretending to be Lin.',
+      author: { name: 'Mallory', email: 'lin@example.com' },
+      notify: 'replies',
+    });
+    assert.deepEqual(stranger.notify, { scope: 'replies', status: 'pending' });
+    const lin = await t.deps.db
+      .selectFrom('subscriptions')
+      .select(['scope', 'status'])
+      .where('email', '=', 'lin@example.com')
+      .executeTakeFirstOrThrow();
+    assert.deepEqual(lin, { scope: 'all', status: 'active' });
+    // A new address named on five posts in a day: three confirmations, no more.
+    for (const n of [1, 2, 3, 4, 5]) {
+      await posted(t, {
+        thread: `/flood-${String(n)}/`,
+        body: `Flood ${String(n)}.`,
+        author: { name: 'Mallory', email: 'victim@example.com' },
+        notify: 'all',
+      });
+    }
+    await flushNotifications(t.deps);
+    assert.equal(inbox.to('grace@example.com').length, before);
+    assert.equal(inbox.to('victim@example.com').length, 3);
+  });
+
   it('asks for an address before it can notify, and refuses a bad one', async () => {
     const none = await t.post(guestComment({ author: { name: 'Noa' }, notify: 'replies' }));
     assert.equal(none.status, 422);
@@ -264,8 +301,8 @@ describe('notifications: held comments and the owner', () => {
   });
 
   it('mails the owner a held comment; the mail’s Approve link publishes it, then readers hear', async () => {
-    // A subscriber, confirmed (approved by hand first so the thread has a public comment).
-    await posted(t, {
+    // A subscriber, confirmed once her own (held) comment is approved.
+    const first = await posted(t, {
       body: 'Waiting for answers.',
       author: { name: 'Grace', email: 'grace@example.com' },
       notify: 'all',
@@ -281,8 +318,18 @@ describe('notifications: held comments and the owner', () => {
     );
     assert.match(actionIn(firstAlert, 'Spam'), /a=spam/);
     assert.match(actionIn(firstAlert, 'Delete'), /a=delete/);
+    // Her comment is held, so is her confirmation: nobody can make the blog mail an
+    // address with a comment that never gets published.
+    assert.equal(inbox.to('grace@example.com').length, 0);
+    const approved = await t.request(local(actionIn(firstAlert, 'Approve')), {
+      method: 'POST',
+      origin: null,
+    });
+    assert.equal(approved.status, 200);
+    t.advance(10 * 60_000);
+    await flushNotifications(t.deps);
     const [confirm] = inbox.to('grace@example.com');
-    assert.ok(confirm);
+    assert.ok(confirm, 'the confirmation, once the comment is approved');
     await t.request(local(linkIn(confirm, 'http://localhost:8080/notify/confirm?')), {
       method: 'POST',
       origin: null,
@@ -309,7 +356,7 @@ describe('notifications: held comments and the owner', () => {
           .request(`/api/v1/threads?site=blog&thread=${THREAD}`)
           .then((r) => json<{ comments: unknown[] }>(r))
       ).comments.length,
-      0,
+      1,
     );
     const done = await t.request(local(approve), { method: 'POST', origin: null });
     assert.equal(done.status, 200, await done.clone().text());
@@ -319,11 +366,14 @@ describe('notifications: held comments and the owner', () => {
     );
     assert.deepEqual(
       thread.comments.map((c) => c.id),
-      [held.comment.id],
+      [first.comment.id, held.comment.id],
     );
 
-    // Now public: the subscriber hears of it, once, even if the owner approves twice.
-    await t.request(local(approve), { method: 'POST', origin: null });
+    // The link works once: it cannot undo a later decision.
+    const replayed = await t.request(local(approve), { method: 'POST', origin: null });
+    assert.equal(replayed.status, 409);
+    assert.match(await replayed.text(), /no longer held \(it is published\)/);
+    // Now public: the subscriber hears of it, once.
     await flushNotifications(t.deps);
     const grace = inbox.to('grace@example.com');
     assert.equal(grace.length, 2);

@@ -88,6 +88,13 @@ export async function viewModerationLink(
 /** The button: the action, as an owner, recorded in the audit log by address. */
 export async function applyModerationLink(deps: Deps, link: ModerationLink): Promise<ModComment> {
   const { site, row, email, view } = await check(deps, link);
+  // A link decides a held comment once: it cannot undo what a moderator (or the link
+  // itself) decided since.
+  if (row.status !== 'pending') {
+    throw new AppError(409, 'invalid_state', {
+      detail: `This comment is no longer held (it is ${row.status}); moderate it in /admin.`,
+    });
+  }
   const result = await applyAction(
     deps,
     { site, role: 'owner', actor: `email:${email}` },

@@ -41,7 +41,14 @@ function assertHeader(name: string, value: string): void {
 export function createMailer(url: string | undefined, from: string): Mailer | undefined {
   if (url === undefined) return undefined;
   const parsed = new URL(url);
-  const transport = nodemailer.createTransport(url, { from });
+  // Well under the outbox's 5-minute lease: a send that hangs fails (and is tried again)
+  // before another sender may take its row.
+  const transport = nodemailer.createTransport(url, {
+    from,
+    connectionTimeout: 30_000,
+    greetingTimeout: 30_000,
+    socketTimeout: 60_000,
+  });
   return {
     description: `${parsed.protocol}//${parsed.host}`,
     async send(message) {

@@ -22,6 +22,7 @@ import {
 } from '../../store/outbox.js';
 import type { OutboxRow } from '../../store/schema.js';
 import { findSubscription } from '../../store/subscriptions.js';
+import { findWebhookById } from '../../store/webhooks.js';
 import { findSite } from '../sites/sites.js';
 import type { MailMessage } from './mailer.js';
 import { deliverWebhook } from './webhook-send.js';
@@ -101,22 +102,37 @@ function errorText(error: unknown): string {
   return `${prefix}${message}`.slice(0, 500);
 }
 
-/** Why a row is no longer wanted (nothing is sent), or null when it still is. */
+/** While a confirmation's comment is held, it is looked at again this often. */
+const HELD_WAIT_MS = 10 * 60_000;
+const WAIT = 'wait';
+
+/**
+ * Whether a row is still wanted: a reason to cancel it, {@link WAIT} (its comment is
+ * held: a confirmation goes once it is approved), or null to send it.
+ */
 async function unwanted(deps: Deps, row: OutboxRow): Promise<string | null> {
-  if (row.channel !== 'email') return null;
+  if (row.channel === 'webhook') {
+    const hook = await findWebhookById(deps.db, row.recipient.replace(/^webhook:/, ''));
+    if (hook === undefined) return 'The webhook was removed.';
+  }
   const comment =
     row.comment_id === null ? undefined : await findCommentById(deps.db, row.comment_id);
   if (row.comment_id !== null) {
     if (comment === undefined || comment.status === 'deleted' || comment.status === 'spam') {
       return 'The comment was removed.';
     }
-    if (READER_KINDS.has(row.kind) && comment.status !== 'published') {
-      return 'The comment is not published.';
+    if (comment.status !== 'published') {
+      if (READER_KINDS.has(row.kind)) return 'The comment is not published.';
+      if (row.kind === 'confirm') return WAIT;
     }
   }
   if (READER_KINDS.has(row.kind) && comment !== undefined) {
     const sub = await findSubscription(deps.db, comment.thread_id, row.recipient);
     if (sub?.status !== 'active') return 'The reader unsubscribed.';
+  }
+  if (row.kind === 'confirm' && comment !== undefined) {
+    const sub = await findSubscription(deps.db, comment.thread_id, row.recipient);
+    if (sub?.status !== 'pending') return 'Nothing to confirm any more.';
   }
   if (OWNER_KINDS.has(row.kind) && row.site_id !== null) {
     const site = await findSite(deps, row.site_id);
@@ -148,6 +164,14 @@ export async function deliverRow(deps: Deps, row: OutboxRow): Promise<Outcome | 
   if (!(await claimOutbox(deps.db, row, lease))) return null;
   const attempts = row.attempts + 1;
   const unwantedBecause = await unwanted(deps, row);
+  if (unwantedBecause === WAIT) {
+    await updateOutbox(deps.db, row.id, {
+      status: 'queued',
+      last_error: 'Waits until the comment is approved.',
+      next_attempt_at: new Date(deps.now().getTime() + HELD_WAIT_MS).toISOString(),
+    });
+    return null;
+  }
   if (unwantedBecause !== null) {
     await updateOutbox(deps.db, row.id, { status: 'cancelled', last_error: unwantedBecause });
     return 'cancelled';

@@ -70,8 +70,18 @@ export async function makeDigests(deps: Deps): Promise<number> {
 
 /** One pass: events into the outbox, digests, then everything due now sent. */
 export async function flushNotifications(deps: Deps): Promise<DeliveryResult> {
-  await consumeEvents(deps);
-  await makeDigests(deps);
+  // One stage failing (a bad event, a digest) must not stop the others: mail already in
+  // the outbox still goes out.
+  for (const [stage, run] of [
+    ['reading the events log', () => consumeEvents(deps)],
+    ['making digests', () => makeDigests(deps)],
+  ] as const) {
+    try {
+      await run();
+    } catch (error) {
+      deps.logger.error(`notifications: ${stage} failed`, error);
+    }
+  }
   return deliverDue(deps);
 }
 

@@ -18,6 +18,7 @@ import {
   insertSubscription,
   updateSubscription,
 } from '../../store/subscriptions.js';
+import { countSentTo } from '../../store/outbox.js';
 import { findThreadById } from '../../store/threads.js';
 import { getSite, type Site } from '../sites/sites.js';
 import { confirmMail } from './compose.js';
@@ -34,7 +35,12 @@ export interface SubscribeRequest {
   email: string;
   userId: string | null;
   scope: NotifyScope;
+  /** The comment posted with the request: its confirmation waits while it is held. */
+  commentId: string;
 }
+
+/** Confirmations to one address per day, whatever the thread. */
+export const MAX_CONFIRMATIONS_PER_DAY = 3;
 
 async function mailConfirmation(
   deps: Deps,
@@ -43,13 +49,17 @@ async function mailConfirmation(
   id: string,
   at: string,
 ): Promise<void> {
+  const since = new Date(Date.parse(at) - 86_400_000).toISOString();
+  if ((await countSentTo(trx, request.email, 'confirm', since)) >= MAX_CONFIRMATIONS_PER_DAY) {
+    return;
+  }
   const key = `confirm:${id}:${at}`;
   await enqueue(trx, deps.now(), {
     key,
     channel: 'email',
     kind: 'confirm',
     siteId: request.site.id,
-    commentId: null,
+    commentId: request.commentId,
     recipient: request.email,
     payload: confirmMail({
       to: request.email,
@@ -64,8 +74,10 @@ async function mailConfirmation(
 }
 
 /**
- * Subscribes the address to the thread in the caller's transaction: a confirmed address
- * changes only its choice; otherwise a confirmation is mailed (at most one an hour).
+ * Subscribes the address to the thread in the caller's transaction. A new address is
+ * mailed a confirmation (at most one an hour per thread, {@link MAX_CONFIRMATIONS_PER_DAY}
+ * a day per address, and only once the comment is published); a confirmed one changes only
+ * for the account that made it; an unsubscribed one is never asked again.
  */
 export async function subscribe(
   deps: Deps,
@@ -93,20 +105,18 @@ export async function subscribe(
     await mailConfirmation(deps, trx, req, id, at);
     return { scope: request.scope, status: 'pending' };
   }
+  // A confirmed subscription changes only at its owner's hand: the same account. Anyone
+  // else naming the address is told nothing about it (and nothing is mailed).
   if (found.status === 'active') {
-    await updateSubscription(trx, found.id, {
-      scope: request.scope,
-      user_id: request.userId ?? found.user_id,
-    });
-    return { scope: request.scope, status: 'active' };
+    const same = request.userId !== null && request.userId === found.user_id;
+    if (same) await updateSubscription(trx, found.id, { scope: request.scope });
+    return { scope: request.scope, status: same ? 'active' : 'pending' };
   }
-  const again =
-    found.status === 'unsubscribed' ||
-    Date.parse(at) - Date.parse(found.created_at) >= RECONFIRM_MS;
+  // "Never ask me again for this post": an unsubscribed address is not asked again.
+  if (found.status === 'unsubscribed') return { scope: request.scope, status: 'pending' };
+  const again = Date.parse(at) - Date.parse(found.created_at) >= RECONFIRM_MS;
   await updateSubscription(trx, found.id, {
     scope: request.scope,
-    status: 'pending',
-    user_id: request.userId ?? found.user_id,
     ...(again ? { created_at: at } : {}),
   });
   if (again) await mailConfirmation(deps, trx, req, found.id, at);

@@ -111,8 +111,14 @@ function bodyFor(
   const text = comment.source.length > 1000 ? `${comment.source.slice(0, 999)}…` : comment.source;
   const line = `${SAID[event.kind] ?? event.kind}${held} by ${name} on “${title}”`;
   switch (format) {
-    case 'slack':
-      return JSON.stringify({ text: `${line}: <${link}|read it>\n>${text.replace(/\n/g, '\n>')}` });
+    case 'slack': {
+      // Slack reads <…> as links and mentions (`<!channel>`): & < > must be escaped.
+      const esc = (t: string) =>
+        t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+      return JSON.stringify({
+        text: `${esc(line)}: <${link}|read it>\n>${esc(text).replace(/\n/g, '\n>')}`,
+      });
+    }
     case 'discord':
       return JSON.stringify({
         content: `${line}: ${link}\n>>> ${text}`,
@@ -178,8 +184,9 @@ export async function queueWebhooks(
       channel: 'webhook',
       kind: event.kind,
       siteId: data.site.id,
-      commentId: null,
-      recipient: hook.url,
+      commentId: data.row.id,
+      // The id, not the URL: a webhook URL is often a secret (Slack, Telegram's bot token).
+      recipient: `webhook:${hook.id}`,
       payload: call as unknown as Readonly<Record<string, unknown>>,
     });
   }

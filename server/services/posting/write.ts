@@ -196,6 +196,7 @@ export async function writeComment(
           email: notify.email,
           userId: session?.user.id ?? null,
           scope: notify.scope,
+          commentId: row.id,
         });
       }
       return { kind: 'written', response };

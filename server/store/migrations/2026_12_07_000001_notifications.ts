@@ -61,6 +61,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .columns(['status', 'next_attempt_at'])
     .execute();
   await db.schema
+    .createIndex('outbox_recipient')
+    .on('outbox')
+    .columns(['recipient', 'kind', 'created_at'])
+    .execute();
+  await db.schema
     .createIndex('outbox_site')
     .on('outbox')
     .columns(['site_id', 'created_at'])
