@@ -19,7 +19,6 @@ function findFixtures(): string {
   const candidates = [
     process.env.CONFAB_FIXTURES,
     join(import.meta.dirname, '../../../shared/research/fixtures'),
-    '/work/shared/research/fixtures',
   ].filter((c): c is string => c !== undefined && c !== '');
   const found = candidates.find((c) => existsSync(join(c, 'SOURCES.md')));
   if (found === undefined) {
