@@ -1,93 +1,74 @@
 /**
  * @module store/feeds
- * SQL for the Atom feeds: a thread's or a site's newest published comments, each with its
- * thread and its account's name in the same query, and what a site feed is versioned by.
- * Only the columns a feed shows are read: never an email, an address hash or a token hash.
+ * SQL for the Atom feeds: a thread's or a site's newest published comments (with their
+ * threads), and the site's newest event id (the site feed's version).
  */
 import type { Db } from './dialect.js';
+import type { CommentRow, ThreadRow } from './schema.js';
 
-/** One published comment as a feed shows it. */
-export interface FeedCommentRow {
-  id: string;
-  parent_id: string | null;
-  created_at: string;
-  edited_at: string | null;
-  body_html: string;
-  author_name: string | null;
-  /** The account's name, for a signed-in author (null for a guest or an erased account). */
-  user_name: string | null;
-  thread_key: string;
-  thread_title: string | null;
-  thread_url: string | null;
-}
-
-/** Where a feed's comments come from: one thread, or every thread of a site. */
-export type FeedScope = { threadId: string } | { siteId: string };
-
-/**
- * The newest published comments of a thread or a site, newest first, in one query. The
- * thread's goes down `comments_thread_status_created`; the site's walks the site's threads
- * by `threads_site_key` and each thread's published comments by the same index.
- */
-export function findFeedComments(
-  db: Db,
-  scope: FeedScope,
-  limit: number,
-): Promise<FeedCommentRow[]> {
-  let query = db
+/** The thread's newest published comments, newest first (comments_thread_status_created). */
+export function findNewestInThread(db: Db, threadId: string, limit: number): Promise<CommentRow[]> {
+  return db
     .selectFrom('comments')
-    .innerJoin('threads', 'threads.id', 'comments.thread_id')
-    .leftJoin('users', 'users.id', 'comments.user_id')
-    .select([
-      'comments.id',
-      'comments.parent_id',
-      'comments.created_at',
-      'comments.edited_at',
-      'comments.body_html',
-      'comments.author_name',
-      'users.name as user_name',
-      'threads.key as thread_key',
-      'threads.title as thread_title',
-      'threads.url as thread_url',
-    ])
-    .where('comments.status', '=', 'published');
-  query =
-    'threadId' in scope
-      ? query.where('comments.thread_id', '=', scope.threadId)
-      : query.where('threads.site_id', '=', scope.siteId);
-  return query
-    .orderBy('comments.created_at', 'desc')
-    .orderBy('comments.id', 'desc')
+    .selectAll()
+    .where('thread_id', '=', threadId)
+    .where('status', '=', 'published')
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
     .limit(limit)
     .execute();
 }
 
-/** What a site feed is versioned and dated by. */
-export interface SiteFeedStateRow {
-  created_at: string;
-  updated_at: string;
-  /** The site's newest event id (`events_site`), 0 before any. */
-  version: number;
-}
-
-export async function findSiteFeedState(
+/** The site's newest published comments across its threads, newest first. */
+export async function findNewestInSite(
   db: Db,
   siteId: string,
-): Promise<SiteFeedStateRow | undefined> {
+  limit: number,
+): Promise<{ comment: CommentRow; thread: ThreadRow }[]> {
+  const rows = await db
+    .selectFrom('comments')
+    .innerJoin('threads', 'threads.id', 'comments.thread_id')
+    .selectAll('comments')
+    .where('threads.site_id', '=', siteId)
+    .where('comments.status', '=', 'published')
+    .orderBy('comments.created_at', 'desc')
+    .orderBy('comments.id', 'desc')
+    .limit(limit)
+    .execute();
+  return withThreads(db, rows);
+}
+
+/** Each comment with its thread (one query for the few threads of a page). */
+export async function withThreads(
+  db: Db,
+  rows: CommentRow[],
+): Promise<{ comment: CommentRow; thread: ThreadRow }[]> {
+  const ids = [...new Set(rows.map((r) => r.thread_id))];
+  if (ids.length === 0) return [];
+  const threads = await db.selectFrom('threads').selectAll().where('id', 'in', ids).execute();
+  const byId = new Map(threads.map((t) => [t.id, t]));
+  return rows.flatMap((comment) => {
+    const thread = byId.get(comment.thread_id);
+    return thread === undefined ? [] : [{ comment, thread }];
+  });
+}
+
+/** The site's newest event id, 0 before any. */
+export async function findSiteVersion(db: Db, siteId: string): Promise<number> {
   const row = await db
-    .selectFrom('sites')
-    .select((eb) => [
-      'sites.created_at',
-      'sites.updated_at',
-      eb
-        .selectFrom('events')
-        .select((e) => e.fn.max<number | string | null>('events.id').as('id'))
-        .where('events.site_id', '=', siteId)
-        .as('version'),
-    ])
-    .where('sites.id', '=', siteId)
+    .selectFrom('events')
+    .select((eb) => eb.fn.max<number | string | null>('id').as('id'))
+    .where('site_id', '=', siteId)
     .executeTakeFirst();
-  return row === undefined
-    ? undefined
-    : { created_at: row.created_at, updated_at: row.updated_at, version: Number(row.version ?? 0) };
+  return Number(row?.id ?? 0);
+}
+
+/** Parents of replies, by id (for `thr:in-reply-to`). */
+export function findCommentsByIds(db: Db, ids: readonly string[]): Promise<CommentRow[]> {
+  if (ids.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('comments')
+    .selectAll()
+    .where('id', 'in', [...ids])
+    .execute();
 }
