@@ -8,15 +8,21 @@ import type { Deps } from '../deps.js';
 import type { AppEnv } from '../env.js';
 import { siteFeed, threadFeed, type Feed } from '../services/reading/feeds.js';
 
+/** If-None-Match by the weak comparison (RFC 9110 section 13.1.2), `*` included. */
+function unchanged(header: string | undefined, etag: string): boolean {
+  if (header === undefined) return false;
+  const opaque = (tag: string) => tag.trim().replace(/^W\//, '');
+  return header.split(',').some((tag) => tag.trim() === '*' || opaque(tag) === opaque(etag));
+}
+
 async function answer(c: Context<AppEnv>, feed: Feed): Promise<Response> {
-  const etag = `W/"${Buffer.from(feed.version).toString('base64url')}"`;
+  const etag = `W/"${feed.tag}"`;
   c.header('ETag', etag);
   c.header('Cache-Control', 'public, max-age=60');
   c.header('X-Content-Type-Options', 'nosniff');
   // A feed is data: opened directly, it may run nothing and load nothing.
   c.header('Content-Security-Policy', "default-src 'none'; sandbox");
-  const asked = c.req.header('If-None-Match');
-  if (asked !== undefined && asked.split(/\s*,\s*/).includes(etag)) return c.body(null, 304);
+  if (unchanged(c.req.header('If-None-Match'), etag)) return c.body(null, 304);
   c.header('Content-Type', 'application/atom+xml; charset=utf-8');
   return c.body(await feed.render());
 }

@@ -1,20 +1,22 @@
 /**
  * @module services/reading/atom
  * Writes an Atom 1.0 document (RFC 4287) with `thr:in-reply-to` on replies (RFC 4685).
- * Text is escaped for XML and stripped of characters XML 1.0 does not allow, so no name,
- * title or comment can break the document.
+ * Every value goes through `xmlText`: escaped for XML and stripped of the characters XML 1.0
+ * does not allow, so no name, title or comment can break the document or add markup to it.
  */
 
 export interface AtomEntry {
   id: string;
   title: string;
   authorName: string;
+  /** RFC 3339 date-times. */
   published: string;
   updated: string;
   /** The page, at the comment's anchor. */
   link: string;
   /** Sanitized HTML, carried as escaped text (`type="html"`). */
   html: string;
+  /** The parent's entry id and permalink, for a reply. */
   inReplyTo?: { ref: string; href: string } | undefined;
 }
 
@@ -22,19 +24,26 @@ export interface AtomFeed {
   id: string;
   title: string;
   updated: string;
+  /** The feed's own absolute URL. */
   self: string;
+  /** The page (or site) the comments are on. */
   alternate: string;
+  /** Each has its author, so the feed needs none of its own (RFC 4287 section 4.1.1). */
   entries: AtomEntry[];
 }
 
-/** Escaped for XML text and attributes, without characters XML 1.0 forbids. */
+/**
+ * Escaped for XML text and attribute values (in double quotes), without the characters
+ * XML 1.0 forbids: C0 controls other than tab, LF and CR, lone surrogates, U+FFFE, U+FFFF.
+ */
 export function xmlText(text: string): string {
   return text
     .replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;');
+    .replace(/"/g, '&quot;')
+    .replace(/\r/g, '&#13;');
 }
 
 function entry(e: AtomEntry): string {
@@ -50,7 +59,8 @@ function entry(e: AtomEntry): string {
     <updated>${xmlText(e.updated)}</updated>
     <link rel="alternate" type="text/html" href="${xmlText(e.link)}"/>${reply}
     <content type="html">${xmlText(e.html)}</content>
-  </entry>`;
+  </entry>
+`;
 }
 
 export function atomDocument(feed: AtomFeed): string {
@@ -59,11 +69,9 @@ export function atomDocument(feed: AtomFeed): string {
   <id>${xmlText(feed.id)}</id>
   <title type="text">${xmlText(feed.title)}</title>
   <updated>${xmlText(feed.updated)}</updated>
-  <author><name>${xmlText(feed.title)}</name></author>
   <link rel="self" type="application/atom+xml" href="${xmlText(feed.self)}"/>
   <link rel="alternate" type="text/html" href="${xmlText(feed.alternate)}"/>
   <generator>Confab</generator>
-${feed.entries.map(entry).join('\n')}
-</feed>
+${feed.entries.map(entry).join('')}</feed>
 `;
 }

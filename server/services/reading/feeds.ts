@@ -1,82 +1,106 @@
 /**
  * @module services/reading/feeds
  * Atom feeds of published comments: a thread's newest 50, and a site's newest 50 across its
- * threads. Only `published` comments, never a held, spam or deleted one; authors by name
- * only. Each feed has a version (the thread's last event id, or the site's) for its ETag, so
- * a feed reader that polls gets `304` until something changed.
+ * threads. Only `published` comments, never a held, spam or deleted one (nor a deleted
+ * comment's placeholder); authors by name only, as the public API shows them. Each feed has
+ * a version (the thread's last event id, or the site's newest event id) for its ETag, found
+ * before the comments are read, so a feed reader that polls gets `304` for one small query.
  */
+import { createHash } from 'node:crypto';
 import type { Deps } from '../../deps.js';
-import { AppError } from '../../errors.js';
-import {
-  findCommentsByIds,
-  findNewestInSite,
-  findNewestInThread,
-  findSiteVersion,
-} from '../../store/feeds.js';
-import type { CommentRow, ThreadRow } from '../../store/schema.js';
+import { AppError, invalid } from '../../errors.js';
+import { findFeedComments, findSiteFeedState, type FeedCommentRow } from '../../store/feeds.js';
 import { findThreadByKey } from '../../store/threads.js';
 import { checkThreadKey } from '../common/input-rules.js';
-import { invalid } from '../../errors.js';
-import { loadAuthors } from '../comments/authors.js';
 import { getSite, type Site } from '../sites/sites.js';
 import { atomDocument, type AtomEntry } from './atom.js';
 
 export const FEED_ENTRIES = 50;
 
 export interface Feed {
-  /** Sent as a weak ETag: the document changes exactly when this does. */
-  version: string;
+  /** An opaque tag that changes whenever the document may have changed (the ETag). */
+  tag: string;
   /** Builds the document (skipped on a `304`). */
   render(): Promise<string>;
 }
 
-const entryId = (id: string) => `urn:uuid:${id}`;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-function pageOf(site: Site, thread: ThreadRow): string {
-  return thread.url ?? new URL(thread.key, site.origins[0] ?? 'http://localhost').href;
+/**
+ * A comment's or thread's entry id: `urn:uuid:` for the random UUIDs Confab makes. An id
+ * kept from an imported export may be anything, so it gets a tag URI (RFC 4151) instead.
+ */
+function atomId(deps: Deps, kind: 'comment' | 'thread', id: string): string {
+  if (UUID.test(id)) return `urn:uuid:${id.toLowerCase()}`;
+  const host = new URL(deps.config.publicUrl).hostname || 'localhost';
+  return `tag:${host},2026:${kind}:${encodeURIComponent(id)}`;
 }
 
-function anchor(page: string, id: string): string {
+/** A stored time as RFC 3339 (imports keep what a file said); `fallback` when unreadable. */
+function atomDate(value: string | null, fallback: string): string {
+  const ms = value === null ? NaN : Date.parse(value);
+  return Number.isNaN(ms) ? fallback : new Date(ms).toISOString();
+}
+
+/** The page a thread is on: its URL, or the site's first origin plus the thread key. */
+function pageOf(deps: Deps, site: Site, key: string, url: string | null): string {
+  const origin = site.origins[0] ?? deps.config.publicUrl;
+  try {
+    return new URL(url ?? key, origin).href;
+  } catch {
+    return new URL(key, origin).href;
+  }
+}
+
+/** The widget's permalink anchor. */
+function permalink(page: string, commentId: string): string {
   const url = new URL(page);
-  url.hash = `comment-${id}`;
+  url.hash = `comment-${commentId}`;
   return url.href;
 }
 
-async function entries(
-  deps: Deps,
-  site: Site,
-  items: { comment: CommentRow; thread: ThreadRow }[],
-): Promise<AtomEntry[]> {
-  const rows = items.map((i) => i.comment);
-  const authors = await loadAuthors(deps.db, site.id, rows);
-  const parentIds = [
-    ...new Set(rows.map((r) => r.parent_id).filter((p): p is string => p !== null)),
-  ];
-  const parents = new Map((await findCommentsByIds(deps.db, parentIds)).map((p) => [p.id, p]));
-  return items.map(({ comment, thread }) => {
-    const name =
-      (comment.user_id === null ? undefined : authors.get(comment.user_id)?.name) ??
-      comment.author_name ??
-      'Anonymous';
-    const page = pageOf(site, thread);
-    const parent = comment.parent_id === null ? undefined : parents.get(comment.parent_id);
-    return {
-      id: entryId(comment.id),
-      title: `${name} on “${thread.title ?? thread.key}”`,
-      authorName: name,
-      published: comment.created_at,
-      updated: comment.edited_at ?? comment.created_at,
-      link: anchor(page, comment.id),
-      html: comment.body_html,
-      inReplyTo:
-        parent === undefined
-          ? undefined
-          : { ref: entryId(parent.id), href: anchor(page, parent.id) },
-    };
-  });
+function toEntry(deps: Deps, site: Site, row: FeedCommentRow): AtomEntry {
+  // As services/comments/view.ts shows it: the account's name, else the name given.
+  const name = row.user_name ?? row.author_name ?? 'Anonymous';
+  const page = pageOf(deps, site, row.thread_key, row.thread_url);
+  const published = atomDate(row.created_at, new Date(0).toISOString());
+  return {
+    id: atomId(deps, 'comment', row.id),
+    title: `${name} on “${row.thread_title ?? row.thread_key}”`,
+    authorName: name,
+    published,
+    updated: atomDate(row.edited_at, published),
+    link: permalink(page, row.id),
+    html: row.body_html,
+    inReplyTo:
+      row.parent_id === null
+        ? undefined
+        : { ref: atomId(deps, 'comment', row.parent_id), href: permalink(page, row.parent_id) },
+  };
 }
 
-/** A thread's feed; 404 for a site or thread that does not exist. */
+/** The newest `updated` of the entries, or `empty` for a feed without any. */
+function newest(entries: readonly AtomEntry[], empty: string): string {
+  return entries.reduce(
+    (max, e) => (e.updated > max ? e.updated : max),
+    entries[0]?.updated ?? empty,
+  );
+}
+
+/**
+ * The ETag: the version, and what the document is built from besides the comments (the
+ * server's public URL, the site's name and first origin). A reader's renamed account shows
+ * at the feed's next change: renames write no event.
+ */
+function tagOf(deps: Deps, site: Site, ...parts: (string | number)[]): string {
+  const hash = createHash('sha256');
+  for (const part of [deps.config.publicUrl, site.id, site.name, site.origins[0] ?? '', ...parts]) {
+    hash.update(`${String(part)}\0`);
+  }
+  return hash.digest('base64url').slice(0, 27);
+}
+
+/** A thread's feed: 404 for an unknown site or a thread nobody has commented on. */
 export async function threadFeed(
   deps: Deps,
   siteId: string,
@@ -89,47 +113,44 @@ export async function threadFeed(
   if (thread === undefined) {
     throw new AppError(404, 'not_found', { detail: 'This page has no comments yet.' });
   }
-  const self = `${deps.config.publicUrl}/feeds/${site.id}/thread.atom?thread=${encodeURIComponent(thread.key)}`;
+  const query = new URLSearchParams({ thread: thread.key });
+  const self = `${deps.config.publicUrl}/feeds/${encodeURIComponent(site.id)}/thread.atom?${query.toString()}`;
   return {
-    version: `${site.id}:${thread.id}:${String(thread.version)}`,
+    tag: tagOf(deps, site, 'thread', thread.id, thread.version),
     render: async () => {
-      const rows = await findNewestInThread(deps.db, thread.id, FEED_ENTRIES);
-      const list = await entries(
-        deps,
-        site,
-        rows.map((comment) => ({ comment, thread })),
-      );
+      const rows = await findFeedComments(deps.db, { threadId: thread.id }, FEED_ENTRIES);
+      const entries = rows.map((row) => toEntry(deps, site, row));
+      const created = atomDate(thread.created_at, new Date(0).toISOString());
       return atomDocument({
-        id: `urn:uuid:${thread.id}`,
+        id: atomId(deps, 'thread', thread.id),
         title: `Comments on “${thread.title ?? thread.key}”`,
-        updated: list[0]?.updated ?? thread.created_at,
+        updated: newest(entries, created),
         self,
-        alternate: pageOf(site, thread),
-        entries: list,
+        alternate: pageOf(deps, site, thread.key, thread.url),
+        entries,
       });
     },
   };
 }
 
-/** A site's feed; 404 for a site that does not exist. */
+/** A site's feed, across its threads: 404 for an unknown site. */
 export async function siteFeed(deps: Deps, siteId: string): Promise<Feed> {
   const site = await getSite(deps, siteId);
-  const version = await findSiteVersion(deps.db, site.id);
+  const state = await findSiteFeedState(deps.db, site.id);
+  if (state === undefined) throw new AppError(404, 'site_not_found');
+  const self = `${deps.config.publicUrl}/feeds/${encodeURIComponent(site.id)}/comments.atom`;
   return {
-    version: `${site.id}:${String(version)}`,
+    tag: tagOf(deps, site, 'site', state.version),
     render: async () => {
-      const list = await entries(
-        deps,
-        site,
-        await findNewestInSite(deps.db, site.id, FEED_ENTRIES),
-      );
+      const rows = await findFeedComments(deps.db, { siteId: site.id }, FEED_ENTRIES);
+      const entries = rows.map((row) => toEntry(deps, site, row));
       return atomDocument({
-        id: `${deps.config.publicUrl}/feeds/${site.id}/comments.atom`,
+        id: self,
         title: `Comments on ${site.name}`,
-        updated: list[0]?.updated ?? new Date(0).toISOString(),
-        self: `${deps.config.publicUrl}/feeds/${site.id}/comments.atom`,
+        updated: newest(entries, atomDate(state.created_at, new Date(0).toISOString())),
+        self,
         alternate: site.origins[0] ?? deps.config.publicUrl,
-        entries: list,
+        entries,
       });
     },
   };
