@@ -59,6 +59,12 @@ export interface ThreadResponse {
   comments: PublicComment[];
   /** Pass as `cursor` to get the next page of top-level comments; null at the end. */
   nextCursor: string | null;
+  /**
+   * Only when asked with `around` (a permalink): whether this is the page holding that
+   * comment (`found`), or, when the reader cannot see it (deleted, spam, held and not
+   * theirs, on another thread, never there), the thread's first page.
+   */
+  around?: { id: string; found: boolean };
 }
 
 /** `POST /api/v1/comments` */

@@ -32,6 +32,7 @@ export function threadRoutes(deps: Deps): Hono<AppEnv> {
         sort: c.req.query('sort'),
         cursor: c.req.query('cursor'),
         limit: c.req.query('limit'),
+        around: c.req.query('around'),
       },
       { sessionToken: bearer(c), origin: requestOrigin(c, deps.config.publicUrl) },
     );

@@ -39,15 +39,16 @@ type Condition = (eb: ExpressionBuilder<Database, 'comments'>) => Expression<Sql
 
 /**
  * Where a page continues within one pinned segment, as index ranges read one after the
- * other: after the cursor in the sort's order. Row values, `(created_at, id) > (?, ?)`, so
- * both engines seek the index to the cursor instead of reading the thread from its start;
- * `top` reads the rest of the cursor's score first, then the lower scores.
+ * other: after the cursor in the sort's order, or with `at`, from the cursor's own comment
+ * on (a permalink's page). Row values, `(created_at, id) > (?, ?)`, so both engines seek
+ * the index to the cursor instead of reading the thread from its start; `top` reads the
+ * rest of the cursor's score first, then the lower scores.
  */
-function rangesAfter(sort: CommentSort, position: SortPosition): Condition[] {
+function rangesAfter(sort: CommentSort, position: SortPosition, at: boolean): Condition[] {
   const time: Condition = (eb) =>
     eb(
       eb.refTuple('comments.created_at', 'comments.id'),
-      sort === 'newest' ? '<' : '>',
+      sort === 'newest' ? (at ? '<=' : '<') : at ? '>=' : '>',
       eb.tuple(position.createdAt, position.id),
     );
   if (sort !== 'top') return [time];
@@ -95,25 +96,36 @@ export function findCommentByIdempotencyKey(
     .executeTakeFirst();
 }
 
+/** Which top-level comments a page holds. */
+export interface PageQuery {
+  sort: CommentSort;
+  limit: number;
+  /** After this position (a cursor's); from the thread's start when absent. */
+  after?: SortPosition | undefined;
+  /** Start at `after`'s own comment instead (the page of a permalink). */
+  at?: boolean;
+  /** Only the pinned comments. */
+  pinnedOnly?: boolean;
+  pending?: PendingView;
+}
+
 /**
- * One page of public top-level comments, `limit` of them, after `cursor` when given: the
- * pinned ones first, then the others, each segment read in index order (no sort).
+ * One page of public top-level comments, `limit` of them, after (or `at`) a position when
+ * given: the pinned ones first, then the others, each segment read in index order (no sort).
  */
 export async function findTopLevelPage(
   db: Db,
   threadId: string,
-  sort: CommentSort,
-  limit: number,
-  cursor: SortPosition | undefined,
-  pending: PendingView = null,
+  { sort, limit, after, at = false, pinnedOnly = false, pending = null }: PageQuery,
 ): Promise<CommentRow[]> {
   const rows: CommentRow[] = [];
-  for (const pinned of [1, 0]) {
+  for (const pinned of pinnedOnly ? [1] : [1, 0]) {
     // A cursor in the unpinned segment is past every pinned comment.
-    if (cursor !== undefined && cursor.pinned < pinned) continue;
+    if (after !== undefined && after.pinned < pinned) continue;
     const ranges: (Condition | undefined)[] =
-      cursor?.pinned === pinned ? rangesAfter(sort, cursor) : [undefined];
+      after?.pinned === pinned ? rangesAfter(sort, after, at) : [undefined];
     for (const range of ranges) {
+      if (rows.length >= limit) return rows;
       let query = db
         .selectFrom('comments')
         .selectAll()
@@ -124,7 +136,6 @@ export async function findTopLevelPage(
       if (range !== undefined) query = query.where(range);
       for (const [column, direction] of orders[sort]) query = query.orderBy(column, direction);
       rows.push(...(await query.limit(limit - rows.length).execute()));
-      if (rows.length >= limit) return rows;
     }
   }
   return rows;

@@ -112,6 +112,30 @@ describe('query plans', () => {
     }
   });
 
+  it('reads the page around a comment (a permalink) through indexes, without sorting', async () => {
+    const reply = await t.deps.db
+      .selectFrom('comments')
+      .innerJoin('threads', 'threads.id', 'comments.thread_id')
+      .select('comments.id')
+      .where('threads.key', '=', '/plans/')
+      .where('comments.depth', '>', 0)
+      .orderBy('comments.created_at', 'desc')
+      .executeTakeFirstOrThrow();
+    for (const sort of ['oldest', 'newest', 'top']) {
+      const { plans, result } = await plansOf(t, (deps) =>
+        readThread(deps, { site: 'blog', thread: '/plans/', sort, limit: '5', around: reply.id }),
+      );
+      assert.equal(result.around?.found, true, sort);
+      assertNoScanOfComments(plans);
+      for (const plan of plans.filter((p) => /from "comments"/.test(p.sql))) {
+        assert.ok(
+          !plan.steps.some((s) => s.includes('TEMP B-TREE')),
+          `${sort}: ${plan.sql}\n  ${plan.steps.join('\n  ')}`,
+        );
+      }
+    }
+  });
+
   it('counts and posts without reading every comment of the site', async () => {
     const counted = await plansOf(t, (deps) =>
       countComments(deps, 'blog', ['/plans/', '/other/', '/none/']),

@@ -23,6 +23,8 @@ export interface ThreadQuery {
   thread: string;
   sort: SortOrder;
   cursor?: string | null;
+  /** A comment's id: the page that holds it (a permalink's), instead of the first. */
+  around?: string | undefined;
 }
 
 /**
@@ -59,8 +61,8 @@ export class ApiClient {
    * awaiting moderation, and for the site's staff everyone's.
    */
   thread(q: ThreadQuery): Promise<ThreadResponse> {
-    const { cursor, ...p } = q;
-    return this.send('GET', `api/v1/threads?${new URLSearchParams(cursor ? { ...p, cursor } : p)}`);
+    const p = Object.entries(q).filter((e): e is [string, string] => !!e[1]);
+    return this.send('GET', `api/v1/threads?${new URLSearchParams(p)}`);
   }
 
   /**

@@ -97,7 +97,7 @@ export class ConfabComment extends LitElement {
   /** A composer in the slot replaces the body. */
   editing = false;
 
-  /** The comment the page's `#comment-<id>` names. */
+  /** The comment the page's `#comment-<id>` names: marked, and focused by `reveal()`. */
   highlighted = false;
 
   /**
@@ -118,6 +118,17 @@ export class ConfabComment extends LitElement {
     void this.updateComplete.then(() => this.renderRoot.querySelector('button')?.focus());
   }
 
+  /**
+   * Scrolls this comment into view (smoothly, unless the reader asks for less motion) and
+   * focuses it, so keyboard and screen-reader users go on from here.
+   */
+  async reveal(): Promise<void> {
+    await this.updateComplete;
+    const still = matchMedia('(prefers-reduced-motion: reduce)').matches;
+    this.scrollIntoView({ block: 'center', behavior: still ? 'instant' : 'smooth' });
+    this.renderRoot.querySelector('article')?.focus({ preventScroll: true });
+  }
+
   #act(action: CommentAction, c: PublicComment) {
     return () => this.act?.(action, c);
   }
@@ -127,7 +138,7 @@ export class ConfabComment extends LitElement {
     if (!c) return nothing;
     const a = c.author;
     if (!a || c.status === 'deleted')
-      return html`<article part="base" class="muted">${strings.deleted}</article>`;
+      return html`<article part="base" class="muted" tabindex="-1">${strings.deleted}</article>`;
     const time = Date.parse(c.createdAt);
     const href = safeUrl(a.url);
     const slot = html`<slot></slot>`;

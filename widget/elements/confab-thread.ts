@@ -18,6 +18,7 @@ import {
 } from '../events.js';
 import type { Guard } from '../state/guard.js';
 import { loadGrant, saveGrant } from '../state/storage.js';
+import { Permalink } from '../state/permalink.js';
 import { ThreadController } from '../state/thread-controller.js';
 import { errorText, strings } from '../strings.js';
 import { shared, tokens } from '../styles/tokens.js';
@@ -65,7 +66,9 @@ interface OpenComposer {
  * through which guests post. Every comment holds a `<confab-mod-tools>`, which only the
  * site's owners and moderators load (a chunk) and see; editing and deleting one's own
  * comment is a chunk as well (`state/own.ts`). Those chunks send their requests through
- * the thread's {@link ThreadHost} interface, and never change the thread themselves.
+ * the thread's {@link ThreadHost} interface, and never change the thread themselves. A
+ * page opened on a comment's permalink, `#comment-<id>`, shows the page of the thread
+ * that holds it, highlighted and focused (`state/permalink.ts`).
  *
  * @summary A page's comment thread with its form.
  * @fires confab-comment-posted - The reader posted a comment (published or held).
@@ -175,59 +178,22 @@ export class ConfabThread extends ConfabElement implements ThreadHost {
     this.sort,
     this.user,
   ]);
+  /** `#comment-<id>`: the page around that comment, highlighted (`state/permalink.ts`). */
+  readonly #permalink = new Permalink(this, this.#controller, (text) => {
+    this.#announce(text);
+  });
 
   override connectedCallback(): void {
     super.connectedCallback();
     this.now = Date.now();
     this.#timer = setInterval(() => (this.now = Date.now()), 15_000);
     this.addEventListener('confab-error', this.#onError);
-    addEventListener('hashchange', this.#onHash);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     clearInterval(this.#timer);
     this.removeEventListener('confab-error', this.#onError);
-    removeEventListener('hashchange', this.#onHash);
-  }
-
-  /** The comment `#comment-<id>` named last, once shown (or found missing). */
-  #revealed?: string;
-  /** Pages loaded looking for it. */
-  #pages = 0;
-
-  #onHash = () => {
-    this.#revealed = undefined;
-    this.#pages = 0;
-    void this.#reveal();
-  };
-
-  /**
-   * A permalink (`#comment-<id>`): the browser cannot reach into the shadow tree, so the
-   * thread loads pages until the comment is there (replies come with their top-level
-   * comment), then scrolls to it, highlights it and moves focus to it.
-   */
-  async #reveal() {
-    const id = /^#comment-([\w-]{1,64})$/.exec(location.hash)?.[1];
-    const c = this.#controller;
-    if (!id || id === this.#revealed || c.status !== 'complete' || c.loadingMore) return;
-    if (!c.comments.some((x) => x.id === id) && c.nextCursor && this.#pages++ < 20) {
-      return c.load(true);
-    }
-    this.#revealed = id;
-    await this.updateComplete;
-    const el = this.#commentEl(id);
-    for (const other of this.renderRoot.querySelectorAll('confab-comment')) {
-      other.highlighted = other === el;
-    }
-    if (!el) {
-      this.#announce(strings.permalinkGone);
-      return;
-    }
-    await el.updateComplete;
-    const still = matchMedia('(prefers-reduced-motion: reduce)').matches;
-    el.scrollIntoView({ block: 'center', behavior: still ? 'auto' : 'smooth' });
-    el.shadowRoot?.querySelector('article')?.focus({ preventScroll: true });
   }
 
   override willUpdate(changed: PropertyValues<this>): void {
@@ -236,7 +202,6 @@ export class ConfabThread extends ConfabElement implements ThreadHost {
   }
 
   override updated(): void {
-    void this.#reveal();
     // Reading and writing as a guest need no sign-in box: its chunk (which registers
     // `<confab-sign-in>`) loads once the thread and its form are on screen, after the
     // browser has painted them. If it cannot load (offline, an old cached bundle), the
@@ -497,6 +462,8 @@ export class ConfabThread extends ConfabElement implements ThreadHost {
           ?own=${this.#mine(comment.id)}
           ?locked=${locked}
           ?editing=${open?.edit}
+          id="comment-${comment.id}"
+          ?highlighted=${comment.id === this.#permalink.shown}
           .act=${this.#onAction}
           >${open ? this.#composer(comment, open) : nothing}<confab-mod-tools
             .comment=${comment}

@@ -38,6 +38,11 @@ export class ThreadController implements ReactiveController {
   nextCursor: string | null = null;
   /** A "Load more" request is in flight. */
   loadingMore = false;
+  /**
+   * A permalink's comment: full loads ask for the page that holds it until one succeeds
+   * (`state/permalink.ts`).
+   */
+  around?: string | undefined;
 
   readonly #host: ReactiveControllerHost & HTMLElement;
   readonly #args: () => ThreadArgs;
@@ -69,14 +74,17 @@ export class ThreadController implements ReactiveController {
   async load(more = false): Promise<void> {
     if (!this.#last) return;
     const [client, site, thread, sort] = this.#last;
+    const around = more ? undefined : this.around;
     const seq = ++this.#seq;
     this.error = undefined;
     if (more) this.loadingMore = true;
     else if (this.status !== 'complete') this.status = 'pending';
     this.#host.requestUpdate();
     try {
-      const r = await client.thread({ site, thread, sort, cursor: more ? this.nextCursor : null });
+      const cursor = more ? this.nextCursor : null;
+      const r = await client.thread({ site, thread, sort, cursor, around });
       if (seq !== this.#seq) return;
+      if (!more) this.around = undefined;
       const got = new Map(r.comments.map((c) => [c.id, c]));
       // A page's comments replace the copies already here (the reader's own, posted or kept).
       this.comments = more

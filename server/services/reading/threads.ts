@@ -9,12 +9,16 @@ import {
   countPublishedInThread,
   findPublicReplies,
   findTopLevelPage,
+  type CommentSort,
   type PendingView,
 } from '../../store/comments.js';
+import type { CommentRow } from '../../store/schema.js';
 import { authenticate } from '../sign-in/sessions.js';
 import { countPublishedByKeys, findThreadByKey } from '../../store/threads.js';
 import { loadAuthors } from '../comments/authors.js';
 import { buildPublicPage } from '../comments/view.js';
+import { isId } from '../common/authorship.js';
+import { findPageAround } from './around.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { checkThreadKey, collect } from '../common/input-rules.js';
 import { getSite } from '../sites/sites.js';
@@ -30,6 +34,8 @@ export interface ThreadQuery {
   sort?: string | undefined;
   cursor?: string | undefined;
   limit?: string | undefined;
+  /** A comment's id: answer the page that holds it (a permalink's), instead of a cursor's. */
+  around?: string | undefined;
 }
 
 /** Who reads: a signed-in reader also sees their own held comments; staff see all held ones. */
@@ -87,6 +93,14 @@ export async function readThread(
       message: 'cursor is not one this server gave for this sort',
     });
   }
+  const { around } = query;
+  if (around !== undefined && (!isId(around) || query.cursor !== undefined)) {
+    errors.push({
+      field: 'around',
+      code: 'invalid',
+      message: isId(around) ? 'around and cursor do not go together' : 'around is a comment id',
+    });
+  }
   if (errors.length > 0 || !key.ok || !isSort(sort)) throw invalid(errors);
 
   const thread = await findThreadByKey(deps.db, site.id, key.value);
@@ -103,17 +117,23 @@ export async function readThread(
       },
       comments: [],
       nextCursor: null,
+      ...(around === undefined ? {} : { around: { id: around, found: false } }),
     };
   }
   const pending = await pendingViewOf(deps, site.id, viewer);
-  const rows = await findTopLevelPage(deps.db, thread.id, sort, limit + 1, position, pending);
-  const tops = rows.slice(0, limit);
-  const last = tops.at(-1);
-  const replies = await findPublicReplies(
-    deps.db,
-    tops.map((r) => r.id),
-    pending,
-  );
+  const first = () =>
+    findTopLevelPage(deps.db, thread.id, { sort, limit: limit + 1, after: position, pending });
+  const near =
+    around === undefined
+      ? undefined
+      : await findPageAround(deps, thread.id, { id: around, sort, limit, pending });
+  let page = await buildPage(deps, site.id, near ?? (await first()), { sort, limit, pending });
+  // The comment may still be missing: deleted with nothing left below it, under a comment
+  // this reader cannot see. Then the reader gets the thread's start.
+  const found = near !== undefined && page.comments.some((c) => c.id === around);
+  if (near !== undefined && !found) {
+    page = await buildPage(deps, site.id, await first(), { sort, limit, pending });
+  }
   return {
     thread: {
       key: thread.key,
@@ -124,10 +144,30 @@ export async function readThread(
       likeCount: 0,
       liked: false,
     },
+    ...page,
+    ...(around === undefined ? {} : { around: { id: around, found } }),
+  };
+}
+
+/** A page from its top-level rows (`limit` + 1 of them when another page follows). */
+async function buildPage(
+  deps: Deps,
+  siteId: string,
+  rows: CommentRow[],
+  { sort, limit, pending }: { sort: CommentSort; limit: number; pending: PendingView },
+): Promise<Pick<ThreadResponse, 'comments' | 'nextCursor'>> {
+  const tops = rows.slice(0, limit);
+  const last = tops.at(-1);
+  const replies = await findPublicReplies(
+    deps.db,
+    tops.map((r) => r.id),
+    pending,
+  );
+  return {
     comments: buildPublicPage(
       tops,
       replies,
-      await loadAuthors(deps.db, site.id, [...tops, ...replies]),
+      await loadAuthors(deps.db, siteId, [...tops, ...replies]),
     ),
     nextCursor: rows.length > limit && last !== undefined ? encodeCursor(sort, last) : null,
   };
