@@ -129,7 +129,7 @@ export interface CreateCommentResponse {
   notify?: NotifyState;
 }
 
-/** `POST /api/v1/moderation/outbox/test` and `confab mail test`: what became of the test mail. */
+/** `confab mail test`: what became of the test mail. */
 export interface TestMailResponse {
   to: string;
   /** `sent`, `failed` (will be tried again), `kept` (no mail server configured). */
@@ -138,36 +138,6 @@ export interface TestMailResponse {
   via: string | null;
   /** Why it was not sent, as the mail server or the network said. */
   error: string | null;
-}
-
-/** One row of the outbox, as `/admin` shows it. */
-export interface OutboxItem {
-  id: string;
-  /** `email` or `webhook`. */
-  channel: string;
-  /** `confirm`, `new_comment`, `reply`, `owner_new`, `owner_held`, `digest`, `test`. */
-  kind: string;
-  recipient: string;
-  subject: string | null;
-  /** `queued`, `sending`, `sent`, `failed`, `gave_up`, `kept`, `cancelled`. */
-  status: string;
-  attempts: number;
-  lastError: string | null;
-  nextAttemptAt: string | null;
-  createdAt: string;
-  sentAt: string | null;
-  /** The mail as it is sent (plain text part). */
-  text: string | null;
-}
-
-/** `GET /api/v1/moderation/outbox?site=S[&status=...][&cursor=C]`: newest first. */
-export interface OutboxResponse {
-  items: OutboxItem[];
-  /** Rows by status. */
-  counts: Record<string, number>;
-  /** Whether a mail server is configured (otherwise mail is `kept`). */
-  mailer: string | null;
-  nextCursor: string | null;
 }
 
 /** What "Notify me" covers: every new comment on the thread, or replies to the reader. */
