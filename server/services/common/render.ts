@@ -34,23 +34,26 @@ export function isAllowedHref(href: string): boolean {
   return ALLOWED_SCHEMES.has(scheme);
 }
 
+/** The only elements a stored comment's HTML may hold (mail filters against the same list). */
+export const COMMENT_TAGS = [
+  'p',
+  'br',
+  'hr',
+  'strong',
+  'em',
+  'del',
+  's',
+  'code',
+  'pre',
+  'blockquote',
+  'ul',
+  'ol',
+  'li',
+  'a',
+] as const;
+
 const sanitizeOptions: sanitizeHtml.IOptions = {
-  allowedTags: [
-    'p',
-    'br',
-    'hr',
-    'strong',
-    'em',
-    'del',
-    's',
-    'code',
-    'pre',
-    'blockquote',
-    'ul',
-    'ol',
-    'li',
-    'a',
-  ],
+  allowedTags: [...COMMENT_TAGS],
   allowedAttributes: { a: ['href', 'rel'], ol: ['start'] },
   allowedSchemes: ['http', 'https', 'mailto'],
   allowedSchemesAppliedToAttributes: ['href'],

@@ -7,6 +7,7 @@
  * with control and direction-override characters made spaces.
  */
 import sanitizeHtml from 'sanitize-html';
+import { COMMENT_TAGS } from '../common/render.js';
 import type { MailMessage } from './mailer.js';
 
 /** A comment as a mail shows it. */
@@ -40,22 +41,7 @@ export function headerText(text: string, max = 120): string {
 }
 
 const mailHtmlOptions: sanitizeHtml.IOptions = {
-  allowedTags: [
-    'p',
-    'br',
-    'hr',
-    'strong',
-    'em',
-    'del',
-    's',
-    'code',
-    'pre',
-    'blockquote',
-    'ul',
-    'ol',
-    'li',
-    'a',
-  ],
+  allowedTags: [...COMMENT_TAGS],
   allowedAttributes: { a: ['href', 'rel'] },
   allowedSchemes: ['http', 'https', 'mailto'],
   allowProtocolRelative: false,
