@@ -2,9 +2,9 @@
  * @module services/notify/runner
  * Runs the mail pipeline: the events consumer (notifier.ts), the owners' daily digests,
  * then the outbox sender (outbox.ts). `flushNotifications` does one full pass (tests and
- * the CLI call it); `startNotifications` runs passes in `serve`: after every commit that
- * wrote events, when the next outbox row is due, and at least once a minute. One pass at a
- * time; a wake-up during a pass starts another after it.
+ * the CLI call it); `startNotifications` runs passes in `serve`: a quarter second after a
+ * commit that wrote events (one pass for a whole burst), when the next outbox row is due,
+ * and at least once a minute. One pass at a time; a wake-up during a pass starts another.
  */
 import type { Deps } from '../../deps.js';
 import { findDigestClock, findNewCommentsOfSite, moveDigestClock } from '../../store/digests.js';
@@ -16,6 +16,8 @@ import { deliverDue, enqueue, messageIdFor, nextDue, type DeliveryResult } from 
 
 export const DIGEST_EVERY_MS = 86_400_000;
 const POLL_MS = 60_000;
+/** How long after a commit the pass runs, so a burst of commits shares one. */
+const COALESCE_MS = 250;
 
 /** Makes the day's digest for each site that asked for one and is due. */
 export async function makeDigests(deps: Deps): Promise<number> {
@@ -141,7 +143,18 @@ export function startNotifications(deps: Deps): NotificationsRunner {
     });
   }
 
-  const unsubscribe = deps.events.subscribe(wake);
+  // Commits come in bursts: one pass a quarter second after the first of them serves the
+  // whole burst, instead of a transaction of its own after every post.
+  let soon: NodeJS.Timeout | undefined;
+  const wakeSoon = (): void => {
+    if (soon !== undefined || stopped) return;
+    soon = setTimeout(() => {
+      soon = undefined;
+      wake();
+    }, COALESCE_MS);
+    soon.unref();
+  };
+  const unsubscribe = deps.events.subscribe(wakeSoon);
   wake();
   return {
     wake,
@@ -149,6 +162,7 @@ export function startNotifications(deps: Deps): NotificationsRunner {
       stopped = true;
       unsubscribe();
       clearTimeout(timer);
+      clearTimeout(soon);
       await running;
     },
   };
