@@ -17,6 +17,7 @@ import { createEventHub } from './services/events/hub.js';
 import { foldAccountNames } from './services/common/names.js';
 import { createStorageHealth } from './services/common/storage.js';
 import { createTextPrints } from './services/posting/text-prints.js';
+import { createPageCache } from './services/reading/page-cache.js';
 import { createMailer, type Mailer } from './services/notify/mailer.js';
 import { createSiteCache } from './services/sites/cache.js';
 import { createAkismet, createSpamService } from './services/posting/spam-check.js';
@@ -118,6 +119,7 @@ export async function buildRuntime(
     storage: createStorageHealth(now),
     siteCache: createSiteCache(),
     textPrints: createTextPrints(),
+    pages: createPageCache(),
     mailer: options.mailer ?? createMailer(config.smtpUrl, config.mailFrom),
   };
   return {

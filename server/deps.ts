@@ -9,6 +9,7 @@ import type { Renderer } from './services/common/render-pool.js';
 import type { StorageHealth } from './services/common/storage.js';
 import type { SiteCache } from './services/sites/cache.js';
 import type { TextPrints } from './services/posting/text-prints.js';
+import type { PageCache } from './services/reading/page-cache.js';
 import type { EventHub } from './services/events/hub.js';
 import type { SpamService } from './services/posting/spam-service.js';
 import type { Db } from './store/dialect.js';
@@ -54,6 +55,8 @@ export interface Deps {
   readonly siteCache: SiteCache;
   /** Prints of recent comment texts for the duplicate rule (services/posting/text-prints.ts). */
   readonly textPrints: TextPrints;
+  /** Thread pages as anonymous readers get them, per thread version (services/reading/page-cache.ts). */
+  readonly pages: PageCache;
   /** Whether the database can be written (see services/common/storage.ts). */
   readonly storage: StorageHealth;
   /** Wakes this process's consumers of the events log after each commit that wrote events. */

@@ -1,7 +1,8 @@
 /**
  * @module middleware/security-headers
  * API answers are data, never documents: nothing may sniff them into HTML, frame them or
- * run them, and nothing is cached by shared caches.
+ * run them, and nothing is cached unless its route says how (thread pages: revalidated
+ * with their ETag).
  */
 import type { MiddlewareHandler } from 'hono';
 
@@ -11,6 +12,6 @@ export function apiSecurityHeaders(): MiddlewareHandler {
     c.header('X-Content-Type-Options', 'nosniff');
     c.header('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'; sandbox");
     c.header('Referrer-Policy', 'no-referrer');
-    c.header('Cache-Control', 'no-store');
+    if (!c.res.headers.has('Cache-Control')) c.header('Cache-Control', 'no-store');
   };
 }

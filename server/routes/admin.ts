@@ -11,6 +11,7 @@ import { Hono, type Context } from 'hono';
 import type { AdminAsset, Deps } from '../deps.js';
 import type { AppEnv } from '../env.js';
 import { AppError } from '../errors.js';
+import { builtBody, sendEncoded } from './encoded.js';
 
 /** The page: the app's root element and the bundle, loaded relative to `/admin`. */
 function adminPage(nonce: string): string {
@@ -37,36 +38,14 @@ function adminPage(nonce: string): string {
 `;
 }
 
-/** Codings the client takes (RFC 9110 section 12.5.3): listed, and not with `q=0`. */
-function accepts(header: string | undefined, coding: string): boolean {
-  return (header ?? '').split(',').some((part) => {
-    const [name = '', ...params] = part.split(';').map((s) => s.trim().toLowerCase());
-    const q = params.find((p) => p.startsWith('q='));
-    return name === coding && (q === undefined || Number(q.slice(2)) > 0);
-  });
-}
-
 /** The bundle, in the coding the client takes best, or 304 when its ETag still holds. */
 function sendBundle(c: Context<AppEnv>, file: AdminAsset): Response {
   c.header('Content-Type', 'text/javascript; charset=utf-8');
   // Revalidated on every load: a cheap 304 while the build is the same.
   c.header('Cache-Control', 'no-cache');
-  c.header('ETag', file.etag);
-  c.header('Vary', 'Accept-Encoding');
   c.header('X-Content-Type-Options', 'nosniff');
   c.header('Cross-Origin-Resource-Policy', 'same-origin');
-  const tags = (c.req.header('If-None-Match') ?? '').split(',').map((t) => t.trim());
-  if (tags.includes(file.etag) || tags.includes('*')) return c.body(null, 304);
-  const accept = c.req.header('Accept-Encoding');
-  if (accepts(accept, 'br')) {
-    c.header('Content-Encoding', 'br');
-    return c.body(new Uint8Array(file.brotli));
-  }
-  if (accepts(accept, 'gzip')) {
-    c.header('Content-Encoding', 'gzip');
-    return c.body(new Uint8Array(file.gzip));
-  }
-  return c.body(new Uint8Array(file.js));
+  return sendEncoded(c, builtBody(file));
 }
 
 export function adminRoutes(deps: Deps): Hono<AppEnv> {

@@ -1,13 +1,18 @@
 /**
  * @module routes/threads
- * `GET /api/v1/threads` and `GET /api/v1/counts`: public reads.
+ * `GET /api/v1/threads` and `GET /api/v1/counts`: public reads. A thread page carries an
+ * ETag of its bytes and is revalidated on every use (`no-cache`): a browser or a reverse
+ * proxy keeps it and gets a `304` until the thread changes, never a stale page. Pages for
+ * anonymous readers are `public`; a signed-in reader's (their own held comments, or a
+ * moderator's view) are `private`.
  */
 import { Hono } from 'hono';
 import type { Deps } from '../deps.js';
 import type { AppEnv } from '../env.js';
 import { invalid } from '../errors.js';
-import { countComments, readThread } from '../services/reading/threads.js';
+import { countComments, readThreadPage } from '../services/reading/threads.js';
 import { bearer, requestOrigin } from './auth.js';
+import { sendEncoded } from './encoded.js';
 
 function required(value: string | undefined, field: string): string {
   if (value === undefined || value === '') {
@@ -24,7 +29,7 @@ export function threadRoutes(deps: Deps): Hono<AppEnv> {
   routes.get('/threads', async (c) => {
     const site = required(c.req.query('site'), 'site');
     const thread = required(c.req.query('thread'), 'thread');
-    const response = await readThread(
+    const { page, shared } = await readThreadPage(
       deps,
       {
         site,
@@ -36,7 +41,11 @@ export function threadRoutes(deps: Deps): Hono<AppEnv> {
       },
       { sessionToken: bearer(c), origin: requestOrigin(c, deps.config.publicUrl) },
     );
-    return c.json(response);
+    c.header('Content-Type', 'application/json');
+    c.header('Cache-Control', shared ? 'public, no-cache' : 'private, no-cache');
+    // A reader's token changes what they see; caches must not hand one reader's page on.
+    c.header('Vary', 'Authorization', { append: true });
+    return sendEncoded(c, { etag: page.etag, identity: page.json, encoded: page.encoded });
   });
 
   routes.get('/counts', async (c) => {

@@ -11,17 +11,7 @@ import { Hono, type Context } from 'hono';
 import type { Deps, WidgetAsset } from '../deps.js';
 import type { AppEnv } from '../env.js';
 import { AppError } from '../errors.js';
-
-/** Codings the client takes (RFC 9110 section 12.5.3): listed, and not with `q=0`. */
-function acceptedEncodings(header: string | undefined): Set<string> {
-  const accepted = new Set<string>();
-  for (const part of (header ?? '').split(',')) {
-    const [coding = '', ...params] = part.split(';').map((s) => s.trim().toLowerCase());
-    const q = params.find((p) => p.startsWith('q='));
-    if (coding !== '' && (q === undefined || Number(q.slice(2)) > 0)) accepted.add(coding);
-  }
-  return accepted;
-}
+import { builtBody, sendEncoded } from './encoded.js';
 
 type WidgetFile = Omit<WidgetAsset, 'chunks'>;
 
@@ -29,23 +19,10 @@ type WidgetFile = Omit<WidgetAsset, 'chunks'>;
 function sendScript(c: Context<AppEnv>, file: WidgetFile, cacheControl: string): Response {
   c.header('Content-Type', 'text/javascript; charset=utf-8');
   c.header('Cache-Control', cacheControl);
-  c.header('ETag', file.etag);
-  c.header('Vary', 'Accept-Encoding');
   c.header('Access-Control-Allow-Origin', '*');
   c.header('Cross-Origin-Resource-Policy', 'cross-origin');
   c.header('X-Content-Type-Options', 'nosniff');
-  const tags = (c.req.header('If-None-Match') ?? '').split(',').map((t) => t.trim());
-  if (tags.includes(file.etag) || tags.includes('*')) return c.body(null, 304);
-  const accepted = acceptedEncodings(c.req.header('Accept-Encoding'));
-  if (accepted.has('br')) {
-    c.header('Content-Encoding', 'br');
-    return c.body(new Uint8Array(file.brotli));
-  }
-  if (accepted.has('gzip')) {
-    c.header('Content-Encoding', 'gzip');
-    return c.body(new Uint8Array(file.gzip));
-  }
-  return c.body(new Uint8Array(file.js));
+  return sendEncoded(c, builtBody(file));
 }
 
 function sendSourceMap(c: Context<AppEnv>, map: Buffer | undefined, cacheControl?: string) {

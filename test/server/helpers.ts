@@ -129,3 +129,14 @@ export function guestComment(overrides: Record<string, unknown> = {}): Record<st
 export async function json<T = Record<string, unknown>>(response: Response): Promise<T> {
   return (await response.json()) as T;
 }
+
+/**
+ * A test's own edit of stored rows writes no event: this moves every thread's version as a
+ * real write's event does, so pages kept for that version are built again.
+ */
+export async function touchThreads(t: TestApp): Promise<void> {
+  await t.deps.db
+    .updateTable('threads')
+    .set((eb) => ({ version: eb('version', '+', 1) }))
+    .execute();
+}

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { CreateCommentResponse, Problem, ThreadResponse } from '../../server/contract.js';
-import { guestComment, json, makeTestApp, type TestApp } from './helpers.js';
+import { guestComment, json, makeTestApp, touchThreads, type TestApp } from './helpers.js';
 import { signedIn } from './support/accounts.js';
 
 const SORTS = ['oldest', 'newest', 'top'] as const;
@@ -67,8 +67,10 @@ describe('GET /api/v1/threads?around=', () => {
     assert.equal(res.status, 201, await res.clone().text());
     return (await json<CreateCommentResponse>(res)).comment.id;
   };
-  const set = (id: string, patch: Record<string, unknown>) =>
-    t.deps.db.updateTable('comments').set(patch).where('id', '=', id).execute();
+  const set = async (id: string, patch: Record<string, unknown>) => {
+    await t.deps.db.updateTable('comments').set(patch).where('id', '=', id).execute();
+    await touchThreads(t);
+  };
 
   before(async () => {
     t = await makeTestApp();

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { CreateCommentResponse, Problem, ThreadResponse } from '../../server/contract.js';
-import { guestComment, json, makeTestApp, type TestApp } from './helpers.js';
+import { guestComment, json, makeTestApp, touchThreads, type TestApp } from './helpers.js';
 
 async function read(t: TestApp, query: string): Promise<ThreadResponse> {
   const res = await t.request(`/api/v1/threads?site=blog&${query}`);
@@ -33,6 +33,7 @@ describe('GET /api/v1/threads', () => {
     ids.a2 = await post(t, { thread: '/sorted/', body: 'a2', parentId: ids.a });
     ids.a1x = await post(t, { thread: '/sorted/', body: 'a1x', parentId: ids.a1 });
     await t.deps.db.updateTable('comments').set({ score: 5 }).where('id', '=', id('b')).execute();
+    await touchThreads(t);
   });
   after(() => t.close());
 
@@ -87,6 +88,7 @@ describe('GET /api/v1/threads', () => {
 
   it('puts a pinned comment first in every sort', async () => {
     await t.deps.db.updateTable('comments').set({ pinned: 1 }).where('id', '=', id('c')).execute();
+    await touchThreads(t);
     try {
       for (const sort of ['oldest', 'newest', 'top']) {
         assert.equal(order(await read(t, `thread=/sorted/&sort=${sort}`))[0], 'c', sort);
@@ -97,6 +99,7 @@ describe('GET /api/v1/threads', () => {
         .set({ pinned: 0 })
         .where('id', '=', id('c'))
         .execute();
+      await touchThreads(t);
     }
   });
 

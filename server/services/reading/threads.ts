@@ -1,6 +1,7 @@
 /**
  * @module services/reading/threads
- * Reading threads and counts. An unknown thread is an empty thread, not a 404.
+ * Reading threads and counts. An unknown thread is an empty thread, not a 404. A page for
+ * anonymous readers is built once per thread version and kept (`page-cache.ts`).
  */
 import type { CountsResponse, SortOrder, ThreadResponse } from '../../contract.js';
 import type { Deps } from '../../deps.js';
@@ -11,8 +12,9 @@ import {
   findTopLevelPage,
   type CommentSort,
   type PendingView,
+  type SortPosition,
 } from '../../store/comments.js';
-import type { CommentRow } from '../../store/schema.js';
+import type { CommentRow, ThreadRow } from '../../store/schema.js';
 import { authenticate } from '../sign-in/sessions.js';
 import { countPublishedByKeys, findThreadByKey } from '../../store/threads.js';
 import { loadAuthors } from '../comments/authors.js';
@@ -22,6 +24,7 @@ import { findPageAround } from './around.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { checkThreadKey, collect } from '../common/input-rules.js';
 import { getSite } from '../sites/sites.js';
+import { serializePage, type SerializedPage } from './page-cache.js';
 
 export const SORTS: readonly SortOrder[] = ['oldest', 'newest', 'top'];
 export const DEFAULT_PAGE = 50;
@@ -59,12 +62,17 @@ function isSort(value: string): value is SortOrder {
   return (SORTS as readonly string[]).includes(value);
 }
 
-export async function readThread(
-  deps: Deps,
-  query: ThreadQuery,
-  viewer?: Viewer,
-): Promise<ThreadResponse> {
-  const site = await getSite(deps, query.site);
+/** A query, checked: every field's problem at once, as a 422. */
+interface ParsedQuery {
+  key: string;
+  sort: SortOrder;
+  limit: number;
+  position: SortPosition | undefined;
+  cursor: string | undefined;
+  around: string | undefined;
+}
+
+function parseQuery(query: ThreadQuery): ParsedQuery {
   const key = checkThreadKey(query.thread);
   const sort = query.sort ?? 'oldest';
   const limit = query.limit === undefined ? DEFAULT_PAGE : Number(query.limit);
@@ -102,37 +110,47 @@ export async function readThread(
     });
   }
   if (errors.length > 0 || !key.ok || !isSort(sort)) throw invalid(errors);
+  return { key: key.value, sort, limit, position, cursor: query.cursor, around };
+}
 
-  const thread = await findThreadByKey(deps.db, site.id, key.value);
-  if (thread === undefined) {
-    return {
-      thread: {
-        key: key.value,
-        title: null,
-        url: null,
-        locked: false,
-        commentCount: 0,
-        likeCount: 0,
-        liked: false,
-      },
-      comments: [],
-      nextCursor: null,
-      ...(around === undefined ? {} : { around: { id: around, found: false } }),
-    };
-  }
-  const pending = await pendingViewOf(deps, site.id, viewer);
+/** An unknown thread reads as an empty one. */
+function emptyThread(q: ParsedQuery): ThreadResponse {
+  return {
+    thread: {
+      key: q.key,
+      title: null,
+      url: null,
+      locked: false,
+      commentCount: 0,
+      likeCount: 0,
+      liked: false,
+    },
+    comments: [],
+    nextCursor: null,
+    ...(q.around === undefined ? {} : { around: { id: q.around, found: false } }),
+  };
+}
+
+async function respond(
+  deps: Deps,
+  siteId: string,
+  thread: ThreadRow,
+  q: ParsedQuery,
+  pending: PendingView,
+): Promise<ThreadResponse> {
+  const { sort, limit, around } = q;
   const first = () =>
-    findTopLevelPage(deps.db, thread.id, { sort, limit: limit + 1, after: position, pending });
+    findTopLevelPage(deps.db, thread.id, { sort, limit: limit + 1, after: q.position, pending });
   const near =
     around === undefined
       ? undefined
       : await findPageAround(deps, thread.id, { id: around, sort, limit, pending });
-  let page = await buildPage(deps, site.id, near ?? (await first()), { sort, limit, pending });
+  let page = await buildPage(deps, siteId, near ?? (await first()), { sort, limit, pending });
   // The comment may still be missing: deleted with nothing left below it, under a comment
   // this reader cannot see. Then the reader gets the thread's start.
   const found = near !== undefined && page.comments.some((c) => c.id === around);
   if (near !== undefined && !found) {
-    page = await buildPage(deps, site.id, await first(), { sort, limit, pending });
+    page = await buildPage(deps, siteId, await first(), { sort, limit, pending });
   }
   return {
     thread: {
@@ -147,6 +165,53 @@ export async function readThread(
     ...page,
     ...(around === undefined ? {} : { around: { id: around, found } }),
   };
+}
+
+export async function readThread(
+  deps: Deps,
+  query: ThreadQuery,
+  viewer?: Viewer,
+): Promise<ThreadResponse> {
+  const site = await getSite(deps, query.site);
+  const q = parseQuery(query);
+  const thread = await findThreadByKey(deps.db, site.id, q.key);
+  if (thread === undefined) return emptyThread(q);
+  return respond(deps, site.id, thread, q, await pendingViewOf(deps, site.id, viewer));
+}
+
+/** A page of a thread, serialized, and whether it is the same for every anonymous reader. */
+export interface ThreadPage {
+  page: SerializedPage;
+  /** Built for nobody in particular: a shared cache may keep it. */
+  shared: boolean;
+}
+
+/**
+ * `readThread` as the HTTP answer: for a reader who sees no held comment, the page built
+ * once per thread version and kept in `deps.pages`; for one who does, built for them.
+ */
+export async function readThreadPage(
+  deps: Deps,
+  query: ThreadQuery,
+  viewer?: Viewer,
+): Promise<ThreadPage> {
+  const site = await getSite(deps, query.site);
+  const q = parseQuery(query);
+  // The version is read before the page, so a page is never older than the version it is
+  // kept under: a write landing while it is built only makes the next reader rebuild.
+  const thread = await findThreadByKey(deps.db, site.id, q.key);
+  const pending = await pendingViewOf(deps, site.id, viewer);
+  if (thread === undefined)
+    return { page: serializePage(emptyThread(q)), shared: pending === null };
+  if (pending !== null) {
+    return { page: serializePage(await respond(deps, site.id, thread, q, pending)), shared: false };
+  }
+  const key = [thread.id, q.sort, q.limit, q.cursor ?? '', q.around ?? ''].join(' ');
+  const now = deps.now().getTime();
+  const kept = deps.pages.get(key, thread.version, now);
+  if (kept !== undefined) return { page: kept, shared: true };
+  const value = await respond(deps, site.id, thread, q, null);
+  return { page: deps.pages.store(key, thread.version, now, value), shared: true };
 }
 
 /** A page from its top-level rows (`limit` + 1 of them when another page follows). */
