@@ -22,6 +22,7 @@ import { notifyRoutes } from './routes/notify.js';
 import { feedRoutes } from './routes/feeds.js';
 import { meDataRoutes } from './routes/me-data.js';
 import { demoRoutes } from './routes/demo.js';
+import { reactionRoutes } from './routes/reactions.js';
 import { threadRoutes } from './routes/threads.js';
 import { widgetRoutes } from './routes/widget.js';
 
@@ -70,6 +71,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.use('/api/*', siteCors(deps));
   app.route('/api/v1', threadRoutes(deps));
   app.route('/api/v1', commentRoutes(deps));
+  app.route('/api/v1', reactionRoutes(deps));
   app.route('/api/v1', moderationRoutes(deps));
   app.route('/api/v1', meRoutes(deps));
   app.route('/api/v1', meDataRoutes(deps));

@@ -34,7 +34,15 @@ export interface PublicComment {
   createdAt: string;
   editedAt: string | null;
   status: CommentStatus;
+  /** Upvotes minus downvotes (0 on a deleted placeholder): what the `top` sort orders by. */
   score: number;
+  /** Readers' votes up and down (sent by this server since votes came; 0 on a placeholder). */
+  upvotes?: number;
+  downvotes?: number;
+  /**
+   * The asking reader's vote. Always 0 in `GET /api/v1/threads`, whose pages are shared by
+   * every reader: ask `GET /api/v1/reactions` for the reader's own votes.
+   */
   myVote: -1 | 0 | 1;
   /** Direct replies visible in this thread. */
   replyCount: number;
@@ -48,8 +56,21 @@ export interface PublicThread {
   locked: boolean;
   /** Published comments in the whole thread. */
   commentCount: number;
+  /** Readers who like the post ("N readers like this"). */
   likeCount: number;
+  /** Whether the asking reader likes it: always false in a shared page (see `GET /api/v1/reactions`). */
   liked: boolean;
+  /** The newest signed-in likers (up to 10), for their avatars; guests are only counted. */
+  likers?: Liker[];
+}
+
+/** A signed-in reader who likes a post, as the public may see them. */
+export interface Liker {
+  name: string;
+  /** A provider's avatar (https), or null: the widget draws initials. */
+  avatarUrl: string | null;
+  /** Their profile page, or null. */
+  url: string | null;
 }
 
 /** `GET /api/v1/threads` */
@@ -175,6 +196,67 @@ export interface PreviewResponse {
 /** `GET /api/v1/counts` */
 export interface CountsResponse {
   counts: Record<string, number>;
+}
+
+// ---------------------------------------------------------------------------------------
+// Votes and likes. Signed-in readers vote with their session; guests with their browser's
+// voter token in `Confab-Voter` (a random string of 22 to 128 characters of A-Z a-z 0-9 - _
+// the widget makes once and keeps), one guest vote per comment from one address.
+
+/** `PUT /api/v1/comments/:id/vote`: up (1), down (-1), or take one's vote back (0). */
+export interface VoteRequest {
+  value: -1 | 0 | 1;
+}
+
+/** The comment's counts after the vote, and the reader's own vote now. */
+export interface VoteResponse {
+  commentId: string;
+  score: number;
+  upvotes: number;
+  downvotes: number;
+  myVote: -1 | 0 | 1;
+}
+
+/** `PUT /api/v1/threads/like?site=S&thread=K`: like the post, or take the like back. */
+export interface LikeRequest {
+  liked: boolean;
+  /** For a post nobody has commented on yet: its title and URL, as a new comment gives them. */
+  threadTitle?: string;
+  threadUrl?: string;
+}
+
+/** "N readers like this": the post's likes now. */
+export interface ThreadLikes {
+  likeCount: number;
+  /** Whether the asking reader likes it. */
+  liked: boolean;
+  /** The newest signed-in likers (up to 10). */
+  likers: Liker[];
+}
+
+/** What a site lets readers do: vote at all, and vote down. */
+export interface VoteSettings {
+  votes: boolean;
+  downvotes: boolean;
+}
+
+/**
+ * `GET /api/v1/reactions?site=S&thread=K`: what only the asking reader may know about a
+ * thread (never in a shared page): their votes, the comments they may not vote on since
+ * they wrote them (signed in), whether they like the post, and what the site allows.
+ */
+export interface ReactionsResponse {
+  settings: VoteSettings;
+  /** The reader's votes in the thread, by comment id; a comment not listed is 0. */
+  myVotes: Record<string, -1 | 1>;
+  /** Comments of the thread the signed-in reader wrote (a guest's own are known by their edit token). */
+  mine: string[];
+  likes: ThreadLikes;
+}
+
+/** `GET /api/v1/likes?site=S&thread=A&thread=B`: like counts, as `/counts` gives comment counts. */
+export interface LikeCountsResponse {
+  likes: Record<string, number>;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -391,6 +473,10 @@ export interface ModSettings {
   proofOfWork: number;
   /** Check new comments with the server's spam checker (when one is configured). */
   spamCheck: boolean;
+  /** Readers may vote on comments (up, and down unless `downvotes` is off). */
+  votes: boolean;
+  /** Readers may also vote comments down. */
+  downvotes: boolean;
   /** Read-only: is a spam checker (Akismet) configured on this server? */
   spamCheckerAvailable: boolean;
   /** Read-only: the site's origins (changed with the CLI). */
@@ -428,6 +514,11 @@ export type ErrorCode =
   | 'storage_unavailable'
   | 'invalid_link'
   | 'link_expired'
+  | 'votes_disabled'
+  | 'downvotes_disabled'
+  | 'own_comment'
+  | 'already_voted'
+  | 'voter_required'
   | 'internal_error';
 
 /**
@@ -449,7 +540,11 @@ export type EventKind =
   | 'thread.locked'
   | 'thread.unlocked'
   /** A batch of comments arrived by `confab import` (`detail.comments` is how many). */
-  | 'thread.imported';
+  | 'thread.imported'
+  /** A reader voted, changed or took back a vote (`detail`: the new `score`, `up`, `down`). */
+  | 'comment.voted'
+  /** A reader liked the post or took the like back (`detail.likes`: how many like it now). */
+  | 'thread.liked';
 
 /** `GET /healthz` (a `503 storage_unavailable` problem while the database cannot be written). */
 export interface HealthResponse {

@@ -38,6 +38,11 @@ const titles: Record<ErrorCode, string> = {
   storage_unavailable: 'The server cannot save anything right now; try again shortly',
   invalid_link: 'This link is not valid; use the one in the email as it came',
   link_expired: 'This link has expired',
+  votes_disabled: 'This site does not take votes on comments',
+  downvotes_disabled: 'This site takes upvotes only',
+  own_comment: 'You cannot vote on your own comment',
+  already_voted: 'A guest at this address already did this; sign in to vote or like as yourself',
+  voter_required: 'Sign in, or send your voter token in the Confab-Voter header',
   internal_error: 'Something went wrong on the server',
 };
 

@@ -69,9 +69,9 @@ const styles = css`
 
 /**
  * The site's moderation settings: the policy, guests, rate limits, what holds a comment
- * (links, blocked words, new accounts) and the guest defences (fill time, proof of work,
- * spam check). Owners change them (only what they changed is sent); moderators see them
- * read-only.
+ * (links, blocked words, new accounts), the guest defences (fill time, proof of work,
+ * spam check) and votes on comments (on, off, or up only). Owners change them (only what
+ * they changed is sent); moderators see them read-only.
  *
  * @summary The site's moderation settings.
  */
@@ -126,6 +126,8 @@ export class ConfabAdminSettings extends LitElement {
       moderation: data.get('moderation') as ModSettings['moderation'],
       allowGuests: data.get('allowGuests') === 'on',
       spamCheck: data.get('spamCheck') === 'on',
+      votes: data.get('votes') === 'on',
+      downvotes: data.get('downvotes') === 'on',
       blocklist: text(data.get('blocklist'))
         .split('\n')
         .map((w) => w.trim())
@@ -246,6 +248,25 @@ export class ConfabAdminSettings extends LitElement {
                         ? 'Akismet is configured on this server.'
                         : 'No spam checker is configured on this server.'
                     }</span
+                  >
+                </div>
+                <div class="row">
+                  <input type="checkbox" id="votes" name="votes" .checked=${s.votes} />
+                  <label for="votes"
+                    >Readers may vote on comments (the Top sort ranks by votes)</label
+                  >
+                </div>
+                <div class="row">
+                  <input
+                    type="checkbox"
+                    id="downvotes"
+                    name="downvotes"
+                    aria-describedby="downvotes-help"
+                    .checked=${s.downvotes}
+                  />
+                  <label for="downvotes">…and vote them down, not only up</label>
+                  <span class="help muted" id="downvotes-help"
+                    >Off: only upvotes; downvotes already given stay until taken back.</span
                   >
                 </div>
                 ${

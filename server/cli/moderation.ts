@@ -1,6 +1,7 @@
 /**
  * @module cli/moderation
- * `confab user ban|unban` and the moderation options of `confab site add|update`.
+ * `confab user ban|unban` and the moderation options of `confab site add|update` (with the
+ * votes: `--no-votes`, `--no-downvotes`).
  */
 import { parseArgs } from 'node:util';
 import type { CliIo } from './io.js';
@@ -22,7 +23,8 @@ export const SITE_MODERATION_USAGE = `          [--max-links N] [--blocklist wor
           [--thread-rate-limit <comments per minute per thread>|off]
           [--new-thread-limit <new threads per hour on the site>|off]
           [--min-fill <seconds>|off] [--pow <difficulty>|off] [--no-spam-check|--spam-check]
-          [--alert-email <address> ...|--alert-email off] [--alert-mode each|digest|off]`;
+          [--alert-email <address> ...|--alert-email off] [--alert-mode each|digest|off]
+          [--no-votes|--votes] [--no-downvotes|--downvotes]`;
 
 export const siteModerationOptions = {
   'max-links': { type: 'string' },
@@ -36,6 +38,10 @@ export const siteModerationOptions = {
   'no-spam-check': { type: 'boolean' },
   'alert-email': { type: 'string', multiple: true },
   'alert-mode': { type: 'string' },
+  votes: { type: 'boolean' },
+  'no-votes': { type: 'boolean' },
+  downvotes: { type: 'boolean' },
+  'no-downvotes': { type: 'boolean' },
 } as const;
 
 export class ModerationUsageError extends Error {}
@@ -71,6 +77,14 @@ export function parseModerationFlags(flags: Flags, env: NodeJS.ProcessEnv): Site
   }
   if (flags['no-spam-check'] === true) settings.spamCheck = false;
   if (flags['spam-check'] === true) settings.spamCheck = true;
+  for (const [flag, key] of [
+    ['votes', 'votes'],
+    ['downvotes', 'downvotes'],
+  ] as const) {
+    const twin = pick({}, env, flag);
+    if (flags[`no-${flag}`] === true || twin === 'false' || twin === 'off') settings[key] = false;
+    if (flags[flag] === true || twin === 'true' || twin === 'on') settings[key] = true;
+  }
   const alerts = flags['alert-email'] ?? pick({}, env, 'alert-email')?.split(',');
   if (Array.isArray(alerts)) {
     const emails = alerts.flatMap((a) => a.split(',')).map((a) => a.trim());
@@ -91,6 +105,7 @@ export function describeModeration(site: Site): string[] {
     `  hold: more than ${String(site.maxLinks)} links; blocklist: ${site.blocklist.length === 0 ? '(empty)' : site.blocklist.join(', ')}; new accounts: ${off(site.newAccountHours, `younger than ${String(site.newAccountHours)} h`)}`,
     `  thread rate limit: ${off(site.threadRateLimit, `${String(site.threadRateLimit)} comments per minute`)}; new threads: ${off(site.newThreadLimit, `${String(site.newThreadLimit)} per hour`)}`,
     `  owner alerts: ${site.alertEmails.length === 0 || site.alertMode === 'off' ? 'off' : `${site.alertMode === 'digest' ? 'a daily digest' : 'each new comment'} to ${site.alertEmails.join(', ')}`}`,
+    `  votes: ${site.votes ? (site.downvotes ? 'up and down' : 'up only') : 'off'}`,
     `  guests: minimum fill time ${off(site.minFillSeconds, `${String(site.minFillSeconds)} s`)}; proof of work ${off(site.proofOfWork, `up to ${String(site.proofOfWork)}`)}; spam check ${site.spamCheck ? 'on' : 'off'}`,
   ];
 }

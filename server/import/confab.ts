@@ -1,7 +1,8 @@
 /**
  * @module import/confab
  * Confab's own export (docs/export-format.md), read back losslessly: same ids where they
- * are free, statuses, pins, scores, dates, authors, address hashes, account references.
+ * are free, statuses, pins, votes (each reader's, and the counts), likes, dates, authors,
+ * address hashes, account references.
  * Read whole (see json-file). The stored HTML is not trusted: the writer renders the
  * Markdown source again, which gives the same HTML for an export of the same version.
  */
@@ -9,6 +10,7 @@ import { EXPORT_FORMAT, EXPORT_VERSION } from '../services/data/export.js';
 import { isObject, readJson, str, type Json } from './json-file.js';
 import {
   ImportFormatError,
+  type ImportReader,
   type ImportRecord,
   type ImportStatus,
   type ImportUser,
@@ -33,6 +35,18 @@ function userOf(raw: Json | undefined): ImportUser | null {
     createdAt: text(raw, 'createdAt') ?? new Date(0).toISOString(),
     updatedAt: text(raw, 'updatedAt') ?? new Date(0).toISOString(),
   };
+}
+
+/** A vote's or like's reader: an account of the file's `users`, or a guest's hashed key. */
+function readerOf(raw: Json, users: ReadonlyMap<string, Json>): ImportReader | null {
+  const userId = text(raw, 'userId');
+  if (userId !== null) {
+    const user = userOf(users.get(userId));
+    return user === null ? null : { user, voter: null, clientHash: null };
+  }
+  const voter = text(raw, 'voter');
+  if (voter === null || !/^guest:[0-9a-f]{64}$/.test(voter)) return null;
+  return { user: null, voter, clientHash: text(raw, 'clientHash') };
 }
 
 export async function* parseConfab(
@@ -112,6 +126,9 @@ export async function* parseConfab(
         renderVersion: num(c, 'renderVersion'),
         ipHash: text(c, 'ipHash'),
         score: num(c, 'score'),
+        // An export from before votes has the score alone: it stands as that many votes.
+        upvotes: typeof c.upvotes === 'number' ? c.upvotes : Math.max(0, num(c, 'score')),
+        downvotes: typeof c.downvotes === 'number' ? c.downvotes : Math.max(0, -num(c, 'score')),
         pinned: c.pinned === true,
         editedAt: text(c, 'editedAt'),
         deletedAt: text(c, 'deletedAt'),
@@ -128,6 +145,38 @@ export async function* parseConfab(
             : [{ format, sourceId, kind }];
         }),
       },
+    };
+  }
+  for (const v of list('votes')) {
+    const reader = readerOf(v, users);
+    const commentSourceId = text(v, 'commentId');
+    const value = v.value;
+    if (reader === null || commentSourceId === null || (value !== 1 && value !== -1)) {
+      yield { type: 'skip', reason: 'vote without its comment, reader or value' };
+      continue;
+    }
+    const createdAt = text(v, 'createdAt') ?? new Date(0).toISOString();
+    yield {
+      type: 'vote',
+      commentSourceId,
+      value,
+      createdAt,
+      updatedAt: text(v, 'updatedAt') ?? createdAt,
+      ...reader,
+    };
+  }
+  for (const l of list('likes')) {
+    const reader = readerOf(l, users);
+    const threadRef = text(l, 'threadId');
+    if (reader === null || threadRef === null) {
+      yield { type: 'skip', reason: 'like without its thread or reader' };
+      continue;
+    }
+    yield {
+      type: 'like',
+      threadRef,
+      createdAt: text(l, 'createdAt') ?? new Date(0).toISOString(),
+      ...reader,
     };
   }
 }

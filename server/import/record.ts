@@ -49,7 +49,10 @@ export interface ConfabExtras {
   bodyHtml: string;
   renderVersion: number;
   ipHash: string | null;
+  /** `upvotes` − `downvotes` (older exports: the score alone, with no counts). */
   score: number;
+  upvotes: number;
+  downvotes: number;
   pinned: boolean;
   editedAt: string | null;
   deletedAt: string | null;
@@ -107,7 +110,34 @@ export interface ImportSite {
   roles: { provider: string; subject: string; role: string }[];
 }
 
-export type ImportRecord = ImportThread | ImportComment | ImportSkip | ImportSite;
+/** Who voted or liked, in a Confab export: an account, or a guest's hashed voter key. */
+export interface ImportReader {
+  user: ImportUser | null;
+  /** A guest's `guest:<SHA-256 of the voter token>`; null for an account. */
+  voter: string | null;
+  /** A guest's keyed address hash (the exporting server's secret), or null. */
+  clientHash: string | null;
+}
+
+/** One reader's vote on a comment of the file (a Confab export's `votes[]`). */
+export interface ImportVote extends ImportReader {
+  type: 'vote';
+  /** The comment's `sourceId`. */
+  commentSourceId: string;
+  value: 1 | -1;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** One reader's like of a thread of the file (a Confab export's `likes[]`). */
+export interface ImportLike extends ImportReader {
+  type: 'like';
+  threadRef: string;
+  createdAt: string;
+}
+
+export type ImportRecord =
+  ImportThread | ImportComment | ImportSkip | ImportSite | ImportVote | ImportLike;
 
 /** A parser: a read stream in, records out, in file order. */
 export type ImportParser = (input: AsyncIterable<Buffer | string>) => AsyncIterable<ImportRecord>;

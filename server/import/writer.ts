@@ -43,11 +43,14 @@ import type {
   BodyFormat,
   ImportComment,
   ImportFormat,
+  ImportLike,
   ImportRecord,
   ImportSite,
   ImportThread,
   ImportUser,
+  ImportVote,
 } from './record.js';
+import { writeReactions } from './reactions.js';
 import { ImportFormatError } from './record.js';
 import { mapUrl, pageUrlOf, threadKeyOf, type UrlRule } from './thread-key.js';
 
@@ -192,6 +195,8 @@ class ImportRun {
   private readonly removed = new Set<Node>();
   private siteKnown = false;
   private comments: NewCommentRow[] = [];
+  /** A Confab export's votes and likes, written once their comments and threads are. */
+  private readonly reactions: (ImportVote | ImportLike)[] = [];
   private bodies: { body: string; format: BodyFormat | 'source' }[] = [];
   private sources: ImportSourceInsert[] = [];
   private seen = 0;
@@ -229,11 +234,30 @@ class ImportRun {
           if (!this.siteKnown) throw siteNotFound(this.options.site);
           await this.comment(record);
           break;
+        case 'vote':
+        case 'like':
+          this.reactions.push(record);
+          break;
       }
     }
     await this.flush();
     await this.settle();
+    await this.writeReactions();
     await this.announce();
+  }
+
+  private async writeReactions(): Promise<void> {
+    if (this.reactions.length === 0) return;
+    const targets = {
+      comment: (sourceId: string) => {
+        const node = this.nodes.get(sourceId);
+        if (node === undefined || this.removed.has(node)) return undefined;
+        return { id: node.id, threadId: node.threadId };
+      },
+      thread: (ref: string) => this.threadFor(ref, null),
+      user: (user: ImportUser) => this.userFor(user),
+    };
+    await writeReactions(this.db, this.reactions, targets, this.events, this.options.site);
   }
 
   /** One `thread.imported` event per thread that received comments. */
@@ -273,7 +297,7 @@ class ImportRun {
     }
   }
 
-  private async threadFor(ref: string, comment: ImportComment): Promise<string | null> {
+  private async threadFor(ref: string, createdAt: string | null): Promise<string | null> {
     const known = this.threadIds.get(ref);
     if (known !== undefined) return known;
     const info = this.threads.get(ref);
@@ -295,7 +319,7 @@ class ImportRun {
           title: info.key === undefined ? cleanTitle(info.title) : info.title,
           url: url === null ? null : info.key === undefined ? pageUrlOf(url) : url,
           locked: info.locked === true ? 1 : 0,
-          created_at: info.createdAt ?? comment.createdAt ?? this.now,
+          created_at: info.createdAt ?? createdAt ?? this.now,
         });
         id = thread.id;
       }
@@ -320,7 +344,7 @@ class ImportRun {
       bump(summary.skipped, `${record.kind} (--skip-pingbacks)`);
       return;
     }
-    const threadId = await this.threadFor(record.threadRef, record);
+    const threadId = await this.threadFor(record.threadRef, record.createdAt);
     if (threadId === null) {
       bump(summary.skipped, 'page has no URL');
       return;
@@ -389,6 +413,8 @@ class ImportRun {
       edit_token_hash: null,
       idempotency_key: null,
       score: extras?.score ?? 0,
+      upvotes: extras?.upvotes ?? 0,
+      downvotes: extras?.downvotes ?? 0,
       pinned: extras?.pinned === true ? 1 : 0,
       created_at: record.createdAt ?? this.now,
       edited_at: extras?.editedAt ?? null,

@@ -10,7 +10,8 @@ import type { Deps } from '../deps.js';
 import { findSite, isKnownOrigin } from '../services/sites/sites.js';
 
 const ALLOW_METHODS = 'GET, POST, PUT, PATCH, DELETE';
-const ALLOW_HEADERS = 'Content-Type, Authorization, Confab-Edit-Token, Idempotency-Key';
+const ALLOW_HEADERS =
+  'Content-Type, Authorization, Confab-Edit-Token, Confab-Voter, Idempotency-Key';
 const EXPOSE_HEADERS = 'Retry-After';
 
 async function allowed(deps: Deps, origin: string, siteId: string | undefined): Promise<boolean> {

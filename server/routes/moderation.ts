@@ -56,6 +56,8 @@ const settings = z
     minFillSeconds: count,
     proofOfWork: count,
     spamCheck: z.boolean(),
+    votes: z.boolean(),
+    downvotes: z.boolean(),
   })
   .partial();
 

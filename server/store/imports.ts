@@ -111,6 +111,8 @@ const SITE_COLUMNS = [
   'min_fill_seconds',
   'proof_of_work',
   'spam_check',
+  'votes',
+  'downvotes',
 ] as const satisfies readonly (keyof NewSiteRow)[];
 
 /** A site from an export's settings, under `id`; unknown or mistyped columns are left out. */

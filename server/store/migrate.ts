@@ -13,6 +13,7 @@ import * as imports from './migrations/2026_11_27_000005_imports.js';
 import * as events from './migrations/2026_12_07_000000_events.js';
 import * as notifications from './migrations/2026_12_07_000001_notifications.js';
 import * as webhooks from './migrations/2026_12_07_000002_webhooks.js';
+import * as votes from './migrations/2026_12_07_000005_votes.js';
 import type { Database } from './schema.js';
 
 const migrations: Record<string, Migration> = {
@@ -25,6 +26,7 @@ const migrations: Record<string, Migration> = {
   '2026_12_07_000000_events': events,
   '2026_12_07_000001_notifications': notifications,
   '2026_12_07_000002_webhooks': webhooks,
+  '2026_12_07_000005_votes': votes,
 };
 
 /** Brings the database to the newest schema. Throws with the failing migration's name. */

@@ -39,6 +39,10 @@ export interface SiteTable {
   alert_mode: Generated<string>;
   /** When the last daily digest was made. */
   last_digest_at: string | null;
+  /** Readers may vote on comments: 0/1. */
+  votes: Generated<number>;
+  /** Readers may also vote comments down (when `votes` is on): 0/1. */
+  downvotes: Generated<number>;
 }
 
 export interface ThreadTable {
@@ -51,6 +55,8 @@ export interface ThreadTable {
   created_at: string;
   /** The id of the thread's last event (0 before any): what a cached page is keyed by. */
   version: Generated<number>;
+  /** Readers who like the post (rows of `likes`), kept in step in each like's transaction. */
+  like_count: Generated<number>;
 }
 
 export interface CommentTable {
@@ -77,7 +83,11 @@ export interface CommentTable {
   idempotency_key: string | null;
   /** SHA-256 of what was posted with that key: a retry must send the same. */
   request_hash: string | null;
+  /** `upvotes` − `downvotes`: what `top` sorts by. */
   score: number;
+  /** Rows of `votes` with value 1 and -1, kept in step in each vote's transaction. */
+  upvotes: number;
+  downvotes: number;
   pinned: number;
   created_at: string;
   edited_at: string | null;
@@ -259,6 +269,30 @@ export interface WebhookTable {
   created_at: string;
 }
 
+/** One reader's vote on one comment (a vote taken back is no row). */
+export interface VoteTable {
+  comment_id: string;
+  thread_id: string;
+  /** `user:<user id>` or `guest:<SHA-256 of the voter token>`. */
+  voter: string;
+  user_id: string | null;
+  /** A guest's keyed address hash (one guest vote per address and comment); null for accounts. */
+  client_hash: string | null;
+  /** 1 or -1. */
+  value: number;
+  created_at: string;
+  updated_at: string;
+}
+
+/** One reader's like of one thread (its post). */
+export interface LikeTable {
+  thread_id: string;
+  voter: string;
+  user_id: string | null;
+  client_hash: string | null;
+  created_at: string;
+}
+
 /** Where a consumer of the events log has read up to. */
 export interface CursorTable {
   name: string;
@@ -285,6 +319,8 @@ export interface Database {
   outbox: OutboxTable;
   cursors: CursorTable;
   webhooks: WebhookTable;
+  votes: VoteTable;
+  likes: LikeTable;
 }
 
 export type UserRow = Selectable<UserTable>;
@@ -308,3 +344,5 @@ export type NewSubscriptionRow = Insertable<SubscriptionTable>;
 export type OutboxRow = Selectable<OutboxTable>;
 export type NewOutboxRow = Insertable<OutboxTable>;
 export type WebhookRow = Selectable<WebhookTable>;
+export type VoteRow = Selectable<VoteTable>;
+export type LikeRow = Selectable<LikeTable>;

@@ -34,12 +34,16 @@ export async function upsertThread(db: Db, row: NewThreadRow): Promise<ThreadRow
   return stored;
 }
 
-/** Drops a thread left without comments, unless it is locked (the lock would go with it). */
+/**
+ * Drops a thread left without comments, unless it is locked or liked (the lock or the likes
+ * would go with it).
+ */
 export async function deleteThreadIfEmpty(db: Db, threadId: string): Promise<void> {
   await db
     .deleteFrom('threads')
     .where('id', '=', threadId)
     .where('locked', '=', 0)
+    .where('like_count', '=', 0)
     .where((eb) =>
       eb.not(eb.exists(eb.selectFrom('comments').select('id').where('thread_id', '=', threadId))),
     )

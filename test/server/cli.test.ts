@@ -96,6 +96,8 @@ describe('confab CLI', () => {
         spamCheck: false,
         alertEmails: ['owner@blog.example'],
         alertMode: 'digest',
+        votes: true,
+        downvotes: true,
         roles: [{ account: 'keycloak:3f2a:b', role: 'moderator' }],
       },
     ]);

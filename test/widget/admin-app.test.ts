@@ -50,6 +50,8 @@ const SETTINGS: ModSettings = {
   minFillSeconds: 3,
   proofOfWork: 0,
   spamCheck: false,
+  votes: true,
+  downvotes: true,
   spamCheckerAvailable: false,
   origins: ['https://garden.example'],
 };

@@ -38,6 +38,8 @@ const SETTINGS: ModSettings = {
   minFillSeconds: 3,
   proofOfWork: 0,
   spamCheck: false,
+  votes: true,
+  downvotes: true,
   spamCheckerAvailable: false,
   origins: ['https://garden.example'],
 };

@@ -1,7 +1,8 @@
 /**
  * @module services/comments/view
  * Rows to the public shape (DESIGN.md section 3), and the public tree: a deleted comment
- * stays as a placeholder only while something visible hangs below it.
+ * stays as a placeholder only while something visible hangs below it. What is the asking
+ * reader's own (`myVote`) is not here: a page is the same for every reader.
  */
 import type { PublicAuthor, PublicComment } from '../../contract.js';
 import type { CommentRow } from '../../store/schema.js';
@@ -31,6 +32,9 @@ export function toPublicComment(
     editedAt: deleted ? null : row.edited_at,
     status: row.status as PublicComment['status'],
     score: deleted ? 0 : row.score,
+    upvotes: deleted ? 0 : row.upvotes,
+    downvotes: deleted ? 0 : row.downvotes,
+    // Per reader: never in a page that every reader shares (GET /api/v1/reactions has it).
     myVote: 0,
     replyCount,
     pinned: !deleted && row.pinned === 1,

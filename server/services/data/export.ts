@@ -2,7 +2,8 @@
  * @module services/data/export
  * `confab export`: a site's threads and comments, streamed out page by page. The Confab
  * format (docs/export-format.md, docs/export.schema.json) carries every column needed to
- * restore the site with `confab import confab`; WXR 1.2 lets a blog move to WordPress.
+ * restore the site with `confab import confab` (votes and likes included, each reader's with
+ * their counts); WXR 1.2 lets a blog move to WordPress.
  * Exports are the owner's own backups: they hold emails and address hashes.
  */
 import type { Deps } from '../../deps.js';
@@ -15,8 +16,10 @@ import {
   findSourcesOfComments,
   findThreadsOfSite,
 } from '../../store/imports.js';
-import type { CommentRow, ThreadRow, UserRow } from '../../store/schema.js';
+import { findLikesOfSite } from '../../store/likes.js';
+import type { CommentRow, LikeRow, ThreadRow, UserRow, VoteRow } from '../../store/schema.js';
 import { findSiteRoles, findUsersByIds } from '../../store/users.js';
+import { findVotesOfSitePage } from '../../store/votes.js';
 
 export const EXPORT_FORMAT = 'confab-export';
 export const EXPORT_VERSION = 1;
@@ -47,6 +50,7 @@ function threadJson(thread: ThreadRow): Record<string, unknown> {
     url: thread.url,
     locked: thread.locked === 1,
     createdAt: thread.created_at,
+    likes: thread.like_count,
   };
 }
 
@@ -74,6 +78,8 @@ function commentJson(
     ipHash: row.ip_hash,
     emailHash: row.email_hash,
     score: row.score,
+    upvotes: row.upvotes,
+    downvotes: row.downvotes,
     pinned: row.pinned === 1,
     createdAt: row.created_at,
     editedAt: row.edited_at,
@@ -82,6 +88,27 @@ function commentJson(
     spamCheck: row.spam_check,
     imported: sources.map((s) => ({ format: s.format, sourceId: s.source_id, kind: s.kind })),
   };
+}
+
+/** A vote or a like: its reader by account (`userId`) or as a guest (`voter`, hashed). */
+function readerJson(row: Pick<VoteRow, 'voter' | 'user_id' | 'client_hash'>) {
+  return row.user_id === null
+    ? { userId: null, voter: row.voter, clientHash: row.client_hash }
+    : { userId: row.user_id, voter: null, clientHash: null };
+}
+
+function voteJson(row: VoteRow): Record<string, unknown> {
+  return {
+    commentId: row.comment_id,
+    ...readerJson(row),
+    value: row.value,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+function likeJson(row: LikeRow): Record<string, unknown> {
+  return { threadId: row.thread_id, ...readerJson(row), createdAt: row.created_at };
 }
 
 async function requireSite(deps: Deps, siteId: string): Promise<Record<string, unknown>> {
@@ -94,7 +121,7 @@ async function requireSite(deps: Deps, siteId: string): Promise<Record<string, u
 
 /**
  * The Confab format, one array element per line so it streams out (and diffs) line by
- * line. Users are listed before the comments that refer to them.
+ * line. Users come last: every account a comment, vote or like refers to.
  */
 export async function exportConfab(deps: Deps, siteId: string, write: Sink): Promise<void> {
   const site = await requireSite(deps, siteId);
@@ -137,6 +164,27 @@ export async function exportConfab(deps: Deps, siteId: string, write: Sink): Pro
     if (last === undefined || page.length < PAGE) break;
     after = { createdAt: last.created_at, id: last.id };
   }
+  await write('\n],\n"votes": [\n');
+  const addUsers = async (ids: readonly (string | null)[]) => {
+    const missing = [...new Set(ids)].filter((id): id is string => id !== null && !allUsers.has(id));
+    for (const user of await findUsersByIds(deps.db, missing)) allUsers.set(user.id, user);
+  };
+  let afterVote: { commentId: string; voter: string } | undefined;
+  first = true;
+  for (;;) {
+    const page = await findVotesOfSitePage(deps.db, siteId, afterVote, PAGE);
+    if (page.length === 0) break;
+    await addUsers(page.map((v) => v.user_id));
+    await write(`${first ? '' : ',\n'}${page.map((v) => JSON.stringify(voteJson(v))).join(',\n')}`);
+    first = false;
+    const last = page.at(-1);
+    if (last === undefined || page.length < PAGE) break;
+    afterVote = { commentId: last.comment_id, voter: last.voter };
+  }
+  await write('\n],\n"likes": [\n');
+  const likes = await findLikesOfSite(deps.db, siteId);
+  await addUsers(likes.map((l) => l.user_id));
+  await write(likes.map((l) => JSON.stringify(likeJson(l))).join(',\n'));
   await write('\n],\n"users": [\n');
   await write([...allUsers.values()].map((u) => JSON.stringify(userJson(u))).join(',\n'));
   await write('\n]}\n');

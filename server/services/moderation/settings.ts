@@ -24,6 +24,8 @@ export function toModSettings(deps: Deps, site: Site): ModSettings {
     minFillSeconds: site.minFillSeconds,
     proofOfWork: site.proofOfWork,
     spamCheck: site.spamCheck,
+    votes: site.votes,
+    downvotes: site.downvotes,
     spamCheckerAvailable: deps.spam.available,
     origins: site.origins,
   };

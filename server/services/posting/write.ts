@@ -110,6 +110,8 @@ function newRow(deps: Deps, posting: Posting, threadId: string, html: string, at
     idempotency_key: posting.scopedKey,
     request_hash: posting.scopedKey === null ? null : posting.requestHash,
     score: 0,
+    upvotes: 0,
+    downvotes: 0,
     pinned: 0,
     created_at: at,
     edited_at: null,

@@ -1,6 +1,7 @@
 /**
  * @module services/sites/sites
- * Sites: who may embed a thread (exact origins), moderation policy, guests, rate limit.
+ * Sites: who may embed a thread (exact origins), moderation policy, guests, rate limit,
+ * votes.
  */
 import { AppError } from '../../errors.js';
 import { isMailAddress } from '../common/input-rules.js';
@@ -43,6 +44,10 @@ export interface Site {
   /** Where the owner's alerts about new and held comments go. */
   alertEmails: string[];
   alertMode: AlertMode;
+  /** Readers may vote on comments. */
+  votes: boolean;
+  /** Readers may also vote comments down (with `votes`). */
+  downvotes: boolean;
 }
 
 export interface SiteSettings {
@@ -66,6 +71,8 @@ export interface SiteSettings {
   spamCheck?: boolean;
   alertEmails?: string[];
   alertMode?: AlertMode;
+  votes?: boolean;
+  downvotes?: boolean;
 }
 
 /** New sites: a guest's form must be at least this old, which no person notices. */
@@ -131,6 +138,8 @@ function rowToSite(row: SiteRow): Site {
     spamCheck: row.spam_check === 1,
     alertEmails: parseList(row.alert_emails),
     alertMode: isAlertMode(row.alert_mode) ? row.alert_mode : 'each',
+    votes: row.votes === 1,
+    downvotes: row.downvotes === 1,
   };
 }
 
@@ -234,6 +243,8 @@ export function checkSiteColumns(columns: Readonly<Record<string, unknown>>): vo
   };
   flag('allow_guests');
   flag('spam_check');
+  flag('votes');
+  flag('downvotes');
   checkSettings({
     origins,
     blocklist: strings('blocklist'),
@@ -346,6 +357,8 @@ export async function addSite(deps: Deps, id: string, settings: SiteSettings): P
     spam_check: settings.spamCheck === false ? 0 : 1,
     alert_emails: JSON.stringify(settings.alertEmails ?? []),
     alert_mode: settings.alertMode ?? 'each',
+    votes: settings.votes === false ? 0 : 1,
+    downvotes: settings.downvotes === false ? 0 : 1,
   });
   await applyRoles(deps, id, settings);
   deps.siteCache.forget();
@@ -372,6 +385,8 @@ export async function updateSite(deps: Deps, id: string, settings: SiteSettings)
   if (settings.spamCheck !== undefined) patch.spam_check = settings.spamCheck ? 1 : 0;
   if (settings.alertEmails !== undefined) patch.alert_emails = JSON.stringify(settings.alertEmails);
   if (settings.alertMode !== undefined) patch.alert_mode = settings.alertMode;
+  if (settings.votes !== undefined) patch.votes = settings.votes ? 1 : 0;
+  if (settings.downvotes !== undefined) patch.downvotes = settings.downvotes ? 1 : 0;
   if (!(await updateSiteRow(deps.db, id, patch))) throw new Error(`no site "${id}"`);
   await applyRoles(deps, id, settings);
   deps.siteCache.forget();
