@@ -74,14 +74,20 @@ async function healthy(url: string): Promise<boolean> {
   }
 }
 
-/** Starts `confab serve` on a free loopback port and waits for `/healthz` to answer. */
+/**
+ * Starts `confab serve` on a free loopback port and waits for `/healthz` to answer. Every
+ * connection comes from this one address, so the cap on live streams per client is lifted.
+ */
 export async function startServer(db: string): Promise<ServerProcess> {
   assertBuilt();
   const port = await freePort();
   const child = spawn(
     process.execPath,
     [BIN, 'serve', '--db', db, '--port', String(port), '--host', '127.0.0.1'],
-    { env: env(), stdio: ['ignore', 'pipe', 'pipe'] },
+    {
+      env: { ...env(), CONFAB_LIVE_PER_CLIENT: '100000', CONFAB_LIVE_MAX: '100000' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
   );
   const lines: string[] = [];
   const keep = (chunk: Buffer): void => {

@@ -20,6 +20,17 @@ export interface Plan {
   /** The goals' 10 and 50 writers (fewer in the tiny run). */
   posts: [{ writers: number; seconds: number }, { writers: number; seconds: number }];
   mixed: { writers: number; readers: number; seconds: number };
+  /**
+   * Live streams to a thread of their own: `held` open at once for `holdSeconds` (the memory
+   * they cost), then `posts` comments posted one by one to `streams` open streams.
+   */
+  live: {
+    thread: { key: string; size: number };
+    held: number;
+    holdSeconds: number;
+    streams: number;
+    posts: number;
+  };
 }
 
 export const USAGE = `Usage: npm run bench [-- --tiny] [-- --check-goals]
@@ -37,6 +48,8 @@ function threads(large: number): Plan['threads'] {
 function postThreads(): Plan['postThreads'] {
   return Array.from({ length: 4 }, (_, i) => ({ key: `/bench/posts-${i + 1}/`, size: 20 }));
 }
+
+const LIVE_THREAD = { key: '/bench/live/', size: 20 };
 
 export function planFrom(args: readonly string[]): Plan {
   const unknown = args.filter((a) => a !== '--tiny' && a !== '--check-goals');
@@ -57,6 +70,7 @@ export function planFrom(args: readonly string[]): Plan {
         { writers: 5, seconds: 1 },
       ],
       mixed: { writers: 5, readers: 2, seconds: 1 },
+      live: { thread: LIVE_THREAD, held: 20, holdSeconds: 0.5, streams: 10, posts: 2 },
     };
   }
   return {
@@ -73,5 +87,6 @@ export function planFrom(args: readonly string[]): Plan {
       { writers: 50, seconds: 30 },
     ],
     mixed: { writers: 50, readers: 10, seconds: 10 },
+    live: { thread: LIVE_THREAD, held: 2000, holdSeconds: 5, streams: 1000, posts: 20 },
   };
 }

@@ -1,10 +1,11 @@
 /**
- * The bench's output: the machine, one Markdown table of the rows, the goals of issue 9
- * with met / not met, and what went wrong (failed answers with their bodies).
+ * The bench's output: the machine, one Markdown table of the rows, the goals (issue 9's posting
+ * goals and issue 11's live streams) with met / not met, and what went wrong (failed answers).
  */
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { percentile, type RowResult } from './load.js';
+import { deliveryRowName, type HeldResult } from './live.js';
 import type { Plan } from './plan.js';
 import { postsRowName } from './rows.js';
 
@@ -85,7 +86,27 @@ function row(rows: readonly RowResult[], name: string): RowResult {
   return found;
 }
 
-export function goals(plan: Plan, rows: readonly RowResult[]): Goal[] {
+/** The live streams' goals: what `held` open streams cost, and how fast a post reaches them. */
+function liveGoals(plan: Plan, rows: readonly RowResult[], held: HeldResult): Goal[] {
+  const { streams, posts } = plan.live;
+  const delivery = row(rows, deliveryRowName(posts, streams));
+  const p99 = percentile(delivery.latencies, 99);
+  const growth = (held.heldRssBytes - held.beforeRssBytes) / MB;
+  return [
+    {
+      met: held.held === plan.live.held && failures(held.row) === 0 && growth < 50,
+      text: `${plan.live.held.toLocaleString('en')} open live streams held with < 50 MB more RSS`,
+      measured: `${held.held.toLocaleString('en')} held, RSS ${(held.beforeRssBytes / MB).toFixed(0)} MB before, peak ${(held.heldRssBytes / MB).toFixed(0)} MB (+${growth.toFixed(1)} MB)`,
+    },
+    {
+      met: delivery.ok === streams * posts && p99 < 1000,
+      text: `a comment posted reaches ${streams.toLocaleString('en')} open streams in < 1 s (p99)`,
+      measured: `${delivery.ok} of ${streams * posts} arrivals, p99 ${ms(p99)} ms, median ${ms(percentile(delivery.latencies, 50))} ms`,
+    },
+  ];
+}
+
+export function goals(plan: Plan, rows: readonly RowResult[], held: HeldResult): Goal[] {
   const ten = row(rows, postsRowName(plan.posts[0].writers));
   const tenRate = ten.ok / ten.seconds;
   const fifty = row(rows, postsRowName(plan.posts[1].writers));
@@ -115,6 +136,7 @@ export function goals(plan: Plan, rows: readonly RowResult[]): Goal[] {
       text: 'any page of a 10,000-comment thread in any sort <= 5 ms of server time',
       measured: `worst ${ms(worst.time)} ms (${worst.r.name.replace('server time ', '')}) of a ${large.toLocaleString('en')}-comment thread, ${timed ? 'median Server-Timing app;dur' : 'median latency at 1 connection: the server sent no Server-Timing'}`,
     },
+    ...liveGoals(plan, rows, held),
   ];
 }
 

@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, type ServerProcess } from './confab.js';
+import { deliverPosts, holdStreams } from './live.js';
 import { measure, type RowResult, type RowSpec } from './load.js';
 import { pagePath } from './pages.js';
 import { planFrom, type Plan } from './plan.js';
@@ -33,15 +34,16 @@ const progress = (text: string): void => {
 };
 
 async function runRows(server: ServerProcess, plan: Plan, seeded: SeededThread[]) {
-  const [small, large, ...postThreads] = seeded;
+  const [small, large, live, ...postThreads] = seeded;
   const [smallPlan, largePlan] = plan.threads;
   if (
     small === undefined ||
     large === undefined ||
     smallPlan === undefined ||
-    largePlan === undefined
+    largePlan === undefined ||
+    live === undefined
   ) {
-    throw new Error('the plan needs two read threads');
+    throw new Error('the plan needs two read threads and a live one');
   }
   const ticks = clockTicks();
   const results: RowResult[] = [];
@@ -77,13 +79,27 @@ async function runRows(server: ServerProcess, plan: Plan, seeded: SeededThread[]
   if (widget === undefined) throw new Error("no row for the widget's request");
   const [mixedWrites] = await run(...mixedRows(plan, widget, writing));
   if (mixedWrites !== undefined) writes.push(mixedWrites);
+  const held = await holdStreams(server, ticks, {
+    n: plan.live.held,
+    seconds: plan.live.holdSeconds,
+    thread: live.key,
+  });
+  results.push(held.row);
+  progress(`  ${held.row.name}`);
+  const delivery = await deliverPosts(server, ticks, {
+    n: plan.live.streams,
+    posts: plan.live.posts,
+    thread: live.key,
+  });
+  results.push(delivery);
+  progress(`  ${delivery.name}`);
   progress('reading the posts back');
   // A writer leaves at most one post unanswered at the end of its row, and one per timeout.
   const unanswered = writes.reduce((n, r) => n + r.connections + r.netErrors, 0);
   const stored = await checkStored(server.url, postThreads, writing.stored, unanswered);
   const gone = server.exited();
   if (gone !== null) throw new Error(`the server died after the rows (${gone}):\n${server.log()}`);
-  return { results, stored };
+  return { results, stored, held };
 }
 
 async function main(args: readonly string[]): Promise<number> {
@@ -97,11 +113,11 @@ async function main(args: readonly string[]): Promise<number> {
     // Other work on the machine takes cores from the server: the output says how much there was.
     const loadBefore = loadavg()[0] ?? NaN;
     const started = performance.now();
-    const seeded = seedSite(dir, db, [...plan.threads, ...plan.postThreads]);
+    const seeded = seedSite(dir, db, [...plan.threads, plan.live.thread, ...plan.postThreads]);
     const seedSeconds = (performance.now() - started) / 1000;
     server = await startServer(db);
-    const { results, stored } = await runRows(server, plan, seeded);
-    const met = goals(plan, results);
+    const { results, stored, held } = await runRows(server, plan, seeded);
+    const met = goals(plan, results, held);
     const trouble = problems(results);
     console.log(`machine: ${machine()}`);
     console.log(

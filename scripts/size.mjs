@@ -155,6 +155,8 @@ async function follow(browser, base) {
   const bodies = new Map();
   page.on('response', (response) => {
     const url = response.url();
+    // A live stream's body never ends (and is data, not counted): its body is not awaited.
+    if (response.headers()['content-type']?.startsWith('text/event-stream')) return;
     if (url.startsWith(base) && !bodies.has(url)) {
       const body = response.body();
       // Awaited at the end, where a failure stops the run; until then, not unhandled.

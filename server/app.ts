@@ -24,6 +24,7 @@ import { meDataRoutes } from './routes/me-data.js';
 import { demoRoutes } from './routes/demo.js';
 import { reactionRoutes } from './routes/reactions.js';
 import { threadRoutes } from './routes/threads.js';
+import { streamRoutes } from './routes/stream.js';
 import { widgetRoutes } from './routes/widget.js';
 
 function problem(c: Context, error: AppError): Response {
@@ -70,6 +71,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.use('/api/*', apiSecurityHeaders());
   app.use('/api/*', siteCors(deps));
   app.route('/api/v1', threadRoutes(deps));
+  app.route('/api/v1', streamRoutes(deps));
   app.route('/api/v1', commentRoutes(deps));
   app.route('/api/v1', reactionRoutes(deps));
   app.route('/api/v1', moderationRoutes(deps));

@@ -14,6 +14,7 @@ import type { AdminAsset, Deps, Logger, WidgetAsset } from './deps.js';
 import { createProviderClients } from './services/sign-in/oauth.js';
 import { createRenderPool, defaultRenderThreads } from './services/common/render-pool.js';
 import { createEventHub } from './services/events/hub.js';
+import { createLiveStreams } from './services/live/streams.js';
 import { foldAccountNames } from './services/common/names.js';
 import { createStorageHealth } from './services/common/storage.js';
 import { createTextPrints } from './services/posting/text-prints.js';
@@ -116,6 +117,7 @@ export async function buildRuntime(
       events,
     }),
     events,
+    live: createLiveStreams(config.live),
     storage: createStorageHealth(now),
     siteCache: createSiteCache(),
     textPrints: createTextPrints(),
@@ -126,6 +128,7 @@ export async function buildRuntime(
     deps,
     database,
     close: async () => {
+      deps.live.close();
       await deps.renderer.close();
       deps.mailer?.close();
       await database.close();

@@ -40,6 +40,11 @@ export interface Config {
   readonly smtpUrl: string | undefined;
   /** CONFAB_MAIL_FROM: the From of every mail (`Confab <comments@example.com>` or an address). */
   readonly mailFrom: string;
+  /**
+   * Live streams (`GET /api/v1/stream`): how many may be open at once per client address and
+   * in all (0: none), and how often each gets a heartbeat.
+   */
+  readonly live: { readonly perClient: number; readonly max: number; readonly heartbeatMs: number };
 }
 
 /** Flag values as given on the command line (strings, or true for bare switches). */
@@ -198,8 +203,30 @@ export function loadConfig(env: NodeJS.ProcessEnv, flags: Flags = {}): Config {
     problems.push(`CONFAB_MAIL_FROM must be an address or "Name <address>" (got "${mailFrom}")`);
   }
 
+  // Environment only: for a proxy with a short idle timeout, a bench, a test.
+  const live = Object.freeze({
+    perClient: integer(
+      problems,
+      'CONFAB_LIVE_PER_CLIENT',
+      env.CONFAB_LIVE_PER_CLIENT,
+      10,
+      0,
+      100_000,
+    ),
+    max: integer(problems, 'CONFAB_LIVE_MAX', env.CONFAB_LIVE_MAX, 10_000, 0, 1_000_000),
+    heartbeatMs: integer(
+      problems,
+      'CONFAB_LIVE_HEARTBEAT_MS',
+      env.CONFAB_LIVE_HEARTBEAT_MS,
+      25_000,
+      10,
+      60_000,
+    ),
+  });
+
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze({
+    live,
     smtpUrl,
     mailFrom,
     akismetKey,

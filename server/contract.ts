@@ -519,6 +519,7 @@ export type ErrorCode =
   | 'own_comment'
   | 'already_voted'
   | 'voter_required'
+  | 'too_many_streams'
   | 'internal_error';
 
 /**
@@ -545,6 +546,34 @@ export type EventKind =
   | 'comment.voted'
   /** A reader liked the post or took the like back (`detail.likes`: how many like it now). */
   | 'thread.liked';
+
+/**
+ * `GET /api/v1/stream?site=S&thread=K`: the `data` (JSON) of each Server-Sent Event. The
+ * event's SSE `event` field is its `kind` too, and its `id` is the event's id in the log:
+ * send the last one back (`Last-Event-ID`, or `lastEventId`) to resume exactly.
+ * Besides the {@link EventKind}s (unknown ones may come: apply what you understand), `ready`
+ * says the stream is open and where it starts, and `reset` that the gap since the id a client
+ * resumed from is too large to replay: reload the thread, then carry on from this `id`.
+ */
+export interface LiveEvent {
+  kind: EventKind | 'ready' | 'reset';
+  /** The comment it is about; null for a thread's events, `ready` and `reset`. */
+  commentId: string | null;
+  /**
+   * The comment as this reader may see it now (as `GET /api/v1/threads` shows it; `myVote`
+   * is always 0: keep your own), or a deleted one's placeholder. Null: it left this reader's
+   * view (deleted, held, spam; `status` says which). Absent for events about no comment and
+   * for votes, which carry only counts.
+   */
+  comment?: PublicComment | null;
+  /** With `comment: null`: its state now (`deleted`, `pending` or `spam`). */
+  status?: CommentStatus;
+  /**
+   * The event's public facts: `{score, up, down}` of a vote, `{likes}` of a like,
+   * `{comments}` of an import, `{from, to}` of a status change, `{placeholder}` of a deletion.
+   */
+  detail?: Record<string, string | number>;
+}
 
 /** `GET /healthz` (a `503 storage_unavailable` problem while the database cannot be written). */
 export interface HealthResponse {

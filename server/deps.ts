@@ -11,6 +11,7 @@ import type { SiteCache } from './services/sites/cache.js';
 import type { TextPrints } from './services/posting/text-prints.js';
 import type { PageCache } from './services/reading/page-cache.js';
 import type { EventHub } from './services/events/hub.js';
+import type { LiveStreams } from './services/live/streams.js';
 import type { SpamService } from './services/posting/spam-service.js';
 import type { Db } from './store/dialect.js';
 import type { Mailer } from './services/notify/mailer.js';
@@ -61,6 +62,8 @@ export interface Deps {
   readonly storage: StorageHealth;
   /** Wakes this process's consumers of the events log after each commit that wrote events. */
   readonly events: EventHub;
+  /** This process's live streams, fed from the events log (services/live/streams.ts). */
+  readonly live: LiveStreams;
   /** Sends mail over SMTP; undefined when none is configured (mail stays in the outbox). */
   readonly mailer: Mailer | undefined;
 }

@@ -43,6 +43,7 @@ const titles: Record<ErrorCode, string> = {
   own_comment: 'You cannot vote on your own comment',
   already_voted: 'A guest at this address already did this; sign in to vote or like as yourself',
   voter_required: 'Sign in, or send your voter token in the Confab-Voter header',
+  too_many_streams: 'Too many live streams are open; try again later',
   internal_error: 'Something went wrong on the server',
 };
 

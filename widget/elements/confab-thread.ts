@@ -17,6 +17,7 @@ import {
   type ConfabSignedInEvent,
 } from '../events.js';
 import type { Guard } from '../state/guard.js';
+import type { Live } from '../state/live.js';
 import { loadGrant, saveGrant } from '../state/storage.js';
 import { Permalink } from '../state/permalink.js';
 import { ThreadController } from '../state/thread-controller.js';
@@ -68,7 +69,9 @@ interface OpenComposer {
  * comment is a chunk as well (`state/own.ts`). Those chunks send their requests through
  * the thread's {@link ThreadHost} interface, and never change the thread themselves. A
  * page opened on a comment's permalink, `#comment-<id>`, shows the page of the thread
- * that holds it, highlighted and focused (`state/permalink.ts`).
+ * that holds it, highlighted and focused (`state/permalink.ts`). Once on screen it loads its
+ * live updates (`state/live.ts`, a chunk; `live="off"` goes without): what others write,
+ * edit, delete or vote shows without a reload, new comments behind "N new comments — show".
  *
  * @summary A page's comment thread with its form.
  * @fires confab-comment-posted - The reader posted a comment (published or held).
@@ -90,7 +93,8 @@ interface OpenComposer {
  * @csspart composer - A `<confab-composer>`; its own parts are `composer__input` etc.
  * @csspart feed - The line with the link to the thread's Atom feed.
  * @csspart sign-in - The `<confab-sign-in>` above the form.
- * @csspart button - Retry and "Load more comments".
+ * @csspart button - Retry, "Load more comments" and "N new comments — show".
+ * @csspart new-comments - "N new comments — show" (live updates).
  * @cssprop --confab-accent - Buttons, links and focus rings. Default: a blue for light or dark.
  * @cssprop --confab-accent-text - Text on the accent. Default: white (black in dark mode).
  * @cssprop --confab-border - Borders and reply lines. Default: 22% of the text colour.
@@ -107,6 +111,7 @@ export class ConfabThread extends ConfabElement implements ThreadHost {
     sort: {},
     maxDepth: { attribute: 'max-depth', type: Number },
     locale: {},
+    live: {},
     open: { state: true },
     said: { state: true },
     failed: { state: true },
@@ -118,6 +123,9 @@ export class ConfabThread extends ConfabElement implements ThreadHost {
 
   /** The page's title for the heading and the server; by default `document.title`. */
   pageTitle = '';
+
+  /** `off`: no live updates (others' comments show on the next load). Read on first render. */
+  live = '';
 
   #sort: SortOrder = 'oldest';
   #maxDepth = 4;
@@ -171,6 +179,8 @@ export class ConfabThread extends ConfabElement implements ThreadHost {
   #timer?: ReturnType<typeof setInterval>;
   /** The sign-in box's chunk has been asked for. */
   #signInLoading = false;
+  /** Live updates, once their chunk is loaded (`state/live.ts`). */
+  #live?: Live;
   readonly #controller = new ThreadController(this, () => [
     this.#api(),
     this.site,
@@ -211,6 +221,20 @@ export class ConfabThread extends ConfabElement implements ThreadHost {
       requestAnimationFrame(() => {
         setTimeout(() => {
           import('./confab-sign-in.js').catch(() => undefined);
+          if (this.live !== 'off')
+            import('../state/live.js')
+              .then(({ Live }) => {
+                this.#live = new Live(this, this.#controller, {
+                  api: () => this.#api(),
+                  fetch: (input, init) => (this.fetch ?? fetch)(input, init),
+                  site: () => this.site,
+                  thread: () => this.threadKey(),
+                  say: (text, id) => {
+                    this.#announce(text, id);
+                  },
+                });
+              })
+              .catch(() => undefined);
         });
       });
     }
@@ -572,7 +596,7 @@ export class ConfabThread extends ConfabElement implements ThreadHost {
       </header>
       <p role="status" part="status">${this.said}</p>
       <p role="alert" part="error">${this.failed}</p>
-      ${this.#body()} ${this.#form()}
+      ${this.#live?.bar()} ${this.#body()} ${this.#form()}
       <p part="feed">
         <a
           type="application/atom+xml"

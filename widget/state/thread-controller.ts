@@ -5,7 +5,8 @@
  * comments it has (pages appended by "Load more", the reader's own posts, edits and
  * deletions) so the host renders one list. The reader's comments held for moderation are
  * kept in their browser (`state/storage.ts`) and shown again after a reload, until the
- * thread returns them published, or a week has passed.
+ * thread returns them published, or a week has passed. The live updates (`state/live.ts`, a
+ * chunk) change it with `place` and `change`, like the reader's own actions do.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { PublicComment, PublicThread, SortOrder } from '../../server/contract.js';
@@ -51,6 +52,8 @@ export class ThreadController implements ReactiveController {
   #key = '';
   /** Bumped by every request, so a slow answer to an old question is ignored. */
   #seq = 0;
+  /** The comment the page on screen was read around (a permalink's), if it was. */
+  #pageAround: string | undefined;
 
   constructor(host: ReactiveControllerHost & HTMLElement, args: () => ThreadArgs) {
     this.#host = host;
@@ -84,7 +87,10 @@ export class ThreadController implements ReactiveController {
       const cursor = more ? this.nextCursor : null;
       const r = await client.thread({ site, thread, sort, cursor, around });
       if (seq !== this.#seq) return;
-      if (!more) this.around = undefined;
+      if (!more) {
+        this.#pageAround = around;
+        this.around = undefined;
+      }
       const got = new Map(r.comments.map((c) => [c.id, c]));
       // A page's comments replace the copies already here (the reader's own, posted or kept).
       this.comments = more
@@ -93,7 +99,7 @@ export class ThreadController implements ReactiveController {
       // Held comments the thread now returns published are no longer the browser's to keep.
       const held = loadHeld(this.#key).filter((c) => got.get(c.id)?.status !== 'published');
       saveHeld(this.#key, held);
-      if (!more) for (const c of held) if (!got.has(c.id)) this.#place(c);
+      if (!more) for (const c of held) if (!got.has(c.id)) this.place(c);
       this.thread = r.thread;
       this.nextCursor = r.nextCursor;
       this.status = 'complete';
@@ -118,27 +124,37 @@ export class ThreadController implements ReactiveController {
       this.change(comment.id, comment);
       return;
     }
-    this.#place(comment);
+    this.place(comment);
     this.#keep(comment.id, comment);
     this.#recount(undefined, comment);
   }
 
+  /**
+   * Reads the page on screen again, to catch up with what changed since it was read: the
+   * page around a permalink's comment stays that page, where {@link load} reads the first.
+   */
+  refresh(): Promise<void> {
+    this.around ??= this.#pageAround;
+    return this.load();
+  }
+
   /** A reply goes after its siblings, a top-level comment where the sort puts it. */
-  #place(comment: PublicComment): void {
+  place(comment: PublicComment): void {
     const newestFirst = !comment.parentId && this.#last?.[3] === 'newest';
     this.comments = newestFirst ? [comment, ...this.comments] : [...this.comments, comment];
   }
 
   /**
    * Swaps in a changed comment (an edit, a deletion's placeholder, a moderator's action),
-   * or with null drops it.
+   * or with null drops it. `keep` false: a held comment another reader wrote, which staff
+   * see live, is not the browser's to keep.
    */
-  change(id: string, next: PublicComment | null): void {
+  change(id: string, next: PublicComment | null, keep = true): void {
     const old = this.comments.find((c) => c.id === id);
     this.comments = next
       ? this.comments.map((c) => (c.id === id ? next : c))
       : this.comments.filter((c) => c.id !== id);
-    this.#keep(id, next);
+    if (keep) this.#keep(id, next);
     this.#recount(old, next);
   }
 
