@@ -81,9 +81,12 @@ export function parseModerationFlags(flags: Flags, env: NodeJS.ProcessEnv): Site
     ['votes', 'votes'],
     ['downvotes', 'downvotes'],
   ] as const) {
+    // A flag wins over its environment twin (CONFAB_VOTES, CONFAB_DOWNVOTES).
     const twin = pick({}, env, flag);
-    if (flags[`no-${flag}`] === true || twin === 'false' || twin === 'off') settings[key] = false;
-    if (flags[flag] === true || twin === 'true' || twin === 'on') settings[key] = true;
+    if (twin === 'false' || twin === 'off') settings[key] = false;
+    if (twin === 'true' || twin === 'on') settings[key] = true;
+    if (flags[`no-${flag}`] === true) settings[key] = false;
+    if (flags[flag] === true) settings[key] = true;
   }
   const alerts = flags['alert-email'] ?? pick({}, env, 'alert-email')?.split(',');
   if (Array.isArray(alerts)) {

@@ -78,6 +78,8 @@ describe('PUT /api/v1/threads/like', () => {
       await t.request('/api/v1/threads?site=blog&thread=/liked/'),
     );
     assert.equal(page.thread.liked, false, 'a shared page says nothing of any reader');
+    assert.equal(page.thread.likeCount, 1, 'the page counts the like');
+    assert.deepEqual(page.thread.likers, [], 'guests are only counted');
     assert.equal((await reactions(t, '/liked/', { 'Confab-Voter': token(1) })).likes.liked, true);
     assert.deepEqual((await reactions(t, '/liked/')).likes, {
       likeCount: 1,
@@ -98,6 +100,14 @@ describe('PUT /api/v1/threads/like', () => {
       liked: false,
       likers: [],
     });
+    const after = await json<ThreadResponse>(
+      await t.request('/api/v1/threads?site=blog&thread=/liked/'),
+    );
+    assert.equal(
+      after.thread.likeCount,
+      0,
+      'the kept page is not stale after the like is taken back',
+    );
   });
 
   it('shows the newest ten signed-in likers with their public name and avatar', async () => {

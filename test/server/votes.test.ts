@@ -509,6 +509,14 @@ describe('votes: where a site turns them off', () => {
     await refused(t, c.id, { value: 1, voter: token('cli') }, 403, 'votes_disabled');
     const on = await runCli(['site', 'update', 'blog', '--votes', '--downvotes'], env);
     assert.match(on.stdout, /votes: up and down/);
+    // A flag wins over its environment twin.
+    const flagWins = await runCli(['site', 'update', 'blog', '--no-votes'], {
+      ...env,
+      CONFAB_VOTES: 'on',
+    });
+    assert.match(flagWins.stdout, /votes: off/);
+    const twin = await runCli(['site', 'update', 'blog'], { ...env, CONFAB_VOTES: 'on' });
+    assert.match(twin.stdout, /votes: up and down/);
     const upOnly = await runCli(['site', 'update', 'blog', '--no-downvotes'], env);
     assert.match(upOnly.stdout, /votes: up only/);
     t.deps.siteCache.forget();

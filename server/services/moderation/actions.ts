@@ -402,7 +402,7 @@ export async function lockThread(
         url: thread.url,
         locked,
         commentCount: await countPublishedInThread(trx, thread.id),
-        likeCount: 0,
+        likeCount: thread.like_count,
         liked: false,
       },
     };

@@ -23,6 +23,7 @@ import { isId } from '../common/authorship.js';
 import { findPageAround } from './around.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { checkThreadKey, collect } from '../common/input-rules.js';
+import { threadLikes } from '../reactions/likes.js';
 import { getSite } from '../sites/sites.js';
 import { serializePage, type SerializedPage } from './page-cache.js';
 
@@ -152,6 +153,9 @@ async function respond(
   if (near !== undefined && !found) {
     page = await buildPage(deps, siteId, await first(), { sort, limit, pending });
   }
+  // Shared by every reader: the count and the newest signed-in likers, never whether
+  // this reader likes it (GET /api/v1/reactions says that).
+  const { likeCount, likers } = await threadLikes(deps.db, thread, null);
   return {
     thread: {
       key: thread.key,
@@ -159,8 +163,9 @@ async function respond(
       url: thread.url,
       locked: thread.locked === 1,
       commentCount: await countPublishedInThread(deps.db, thread.id),
-      likeCount: 0,
+      likeCount,
       liked: false,
+      likers,
     },
     ...page,
     ...(around === undefined ? {} : { around: { id: around, found } }),
