@@ -316,6 +316,46 @@ export interface SessionUser {
   provider: string;
   /** The reader's role on the session's site. */
   role: 'owner' | 'moderator' | null;
+  /**
+   * The reader's verified address (proven by the emailed sign-in, or vouched for by the
+   * provider), or null. Only ever in the reader's own session answers (`POST /auth/exchange`,
+   * `POST /auth/claim`, `GET /api/v1/me`), never about anyone else. "Notify me" without an
+   * address goes there, at once.
+   */
+  email?: string | null;
+}
+
+/**
+ * `POST /auth/email/request`, from the emailed sign-in's own page in the popup: mail a
+ * link and a code for the popup's sign-in (`state` is the one in the page's URL).
+ */
+export interface EmailSignInRequest {
+  state: string;
+  email: string;
+  /** The name shown with the reader's comments, for a new account (an existing one keeps its own unless one is given). */
+  name?: string;
+}
+
+/** 202 to `POST /auth/email/request`: the same whether or not the address has an account. */
+export interface EmailSignInSent {
+  /** The address as understood, masked (`a•••@example.com`). */
+  sentTo: string;
+  /** The link and the code work until then (15 minutes). */
+  expiresAt: string;
+}
+
+/** `POST /auth/email/code`: the mailed code typed into the popup that asked for it. */
+export interface EmailCodeRequest {
+  state: string;
+  code: string;
+  /** Required when the address has no account yet and no name came with the request. */
+  name?: string;
+}
+
+/** 200 to `POST /auth/email/code`: what the popup posts to its opener, as the callback page does. */
+export interface EmailSignedIn {
+  tx: string;
+  ticket: string;
 }
 
 /**

@@ -5,7 +5,9 @@
  * `CONFAB_OIDC_<NAME>_ISSUER` / `_CLIENT_ID` / `_CLIENT_SECRET` [/ `_LABEL`]. Every
  * endpoint can be pointed elsewhere (`_ISSUER`, `_AUTHORIZE_URL`, `_TOKEN_URL`,
  * `_USERINFO_URL`; `CONFAB_GITHUB_URL` for GitHub Enterprise, `CONFAB_GITLAB_URL` for a
- * self-hosted GitLab), so tests and private installations use their own servers.
+ * self-hosted GitLab), so tests and private installations use their own servers. The
+ * emailed sign-in link is on unless `CONFAB_EMAIL_SIGN_IN=off`; it is offered only where
+ * mail can reach the reader (services/sign-in/flow.ts).
  */
 
 /** How a plain OAuth 2.0 provider's user endpoint describes the account. */
@@ -53,7 +55,24 @@ export const DEMO_PROVIDER: DemoProvider = {
   label: 'Demo (this server only)',
 };
 
-export type ProviderConfig = OidcProvider | OAuth2Provider | DemoProvider;
+/**
+ * "Email me a sign-in link": Confab's own page in the popup asks for an address and mails
+ * it a single-use link and code (services/sign-in/email.ts). Offered only with a mail
+ * server (`CONFAB_SMTP_URL`).
+ */
+export interface EmailProvider {
+  kind: 'email';
+  id: 'email';
+  label: string;
+}
+
+export const EMAIL_PROVIDER: EmailProvider = {
+  kind: 'email',
+  id: 'email',
+  label: 'Email me a sign-in link',
+};
+
+export type ProviderConfig = OidcProvider | OAuth2Provider | DemoProvider | EmailProvider;
 
 interface Preset {
   label: string;
@@ -92,7 +111,7 @@ const PRESETS: Record<string, Preset> = {
     build: (env) => ({
       kind: 'oidc',
       issuer: env('ISSUER') ?? 'https://accounts.google.com',
-      scopes: ['openid', 'profile'],
+      scopes: ['openid', 'profile', 'email'],
     }),
   },
   microsoft: {
@@ -100,7 +119,8 @@ const PRESETS: Record<string, Preset> = {
     build: (env) => ({
       kind: 'oidc',
       // The "consumers" tenant (personal accounts); set CONFAB_MICROSOFT_TENANT to a
-      // directory id for work accounts.
+      // directory id for work accounts. No `email` scope: Microsoft never says
+      // `email_verified`, so its address could not be taken as proven anyway.
       issuer:
         env('ISSUER') ??
         `https://login.microsoftonline.com/${env('TENANT') ?? '9188040d-6c67-4c5b-b112-36a304b66dad'}/v2.0`,
@@ -112,7 +132,7 @@ const PRESETS: Record<string, Preset> = {
     build: (env) => ({
       kind: 'oidc',
       issuer: trimSlash(env('ISSUER') ?? env('URL') ?? 'https://gitlab.com'),
-      scopes: ['openid', 'profile'],
+      scopes: ['openid', 'profile', 'email'],
     }),
   },
   discord: {
@@ -151,7 +171,8 @@ const PRESETS: Record<string, Preset> = {
   },
   apple: {
     label: 'Apple',
-    // Apple's client secret is a JWT the owner signs with their key (see the README).
+    // Apple's client secret is a JWT the owner signs with their key (see the README). No
+    // `email` scope: Apple then answers only by form POST, which the callback does not take.
     build: (env) => ({
       kind: 'oidc',
       issuer: env('ISSUER') ?? 'https://appleid.apple.com',
@@ -171,11 +192,11 @@ function isHttpUrl(value: string): boolean {
   }
 }
 
-/** Every configured provider; `problems` collects what is wrong. */
+/** Every configured provider, the emailed link last; `problems` collects what is wrong. */
 export function loadProviders(
   env: NodeJS.ProcessEnv,
   problems: string[],
-): (OidcProvider | OAuth2Provider)[] {
+): (OidcProvider | OAuth2Provider | EmailProvider)[] {
   const value = (name: string): string | undefined => {
     const v = env[name];
     return v === undefined || v === '' ? undefined : v;
@@ -230,7 +251,7 @@ export function loadProviders(
       clientId,
       clientSecret,
       issuer: trimSlash(issuer),
-      scopes: ['openid', 'profile'],
+      scopes: ['openid', 'profile', 'email'],
     });
   }
   for (const p of providers) {
@@ -238,5 +259,9 @@ export function loadProviders(
     for (const url of urls)
       if (!isHttpUrl(url)) problems.push(`provider ${p.id}: "${url}" is not an http(s) URL`);
   }
-  return providers;
+  const emailSignIn = value('CONFAB_EMAIL_SIGN_IN') ?? 'on';
+  if (emailSignIn !== 'on' && emailSignIn !== 'off') {
+    problems.push(`CONFAB_EMAIL_SIGN_IN must be on or off (got "${emailSignIn}")`);
+  }
+  return emailSignIn === 'off' ? providers : [...providers, EMAIL_PROVIDER];
 }

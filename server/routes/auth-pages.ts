@@ -110,3 +110,134 @@ export function demoAuthorizePage(state: string): Page {
     },
   };
 }
+
+/** The page with one directive of its CSP replaced (`from` by `to`): to allow a fetch, a form. */
+function widened(result: Page, from: string, to: string): Page {
+  return {
+    ...result,
+    headers: {
+      ...result.headers,
+      'Content-Security-Policy': (result.headers['Content-Security-Policy'] ?? '').replace(
+        from,
+        to,
+      ),
+    },
+  };
+}
+
+/** Inserts `html` (already escaped) before the page's script, after its message. */
+const withBody = (result: Page, html: string): Page => ({
+  ...result,
+  html: result.html.replace('</p>\n', () => `</p>\n${html}\n`),
+});
+
+/**
+ * The emailed sign-in's page in the popup: the address (and a name for a new account),
+ * then "check your mail" with a field for the code. A link opened in this browser finishes
+ * the sign-in in another tab and says so here on a BroadcastChannel; a code finishes it
+ * here. Either way this page hands the ticket to its opener, as the callback page does.
+ */
+export function emailAuthorizePage(data: {
+  state: string;
+  tx: string;
+  origin: string;
+  siteName: string;
+}): Page {
+  const script = `(function(){var s=${scriptJson(data.state)},t=${scriptJson(data.tx)},o=${scriptJson(data.origin)};
+function $(i){return document.getElementById(i);}
+function say(i,x){$(i).textContent=x;}
+function hand(k){if(window.opener&&!window.opener.closed){window.opener.postMessage({type:'confab:signed-in',tx:t,ticket:k},o);window.close();}
+else{$('wait').hidden=true;say('message','You are signed in. Go back to the page you came from; this window can be closed.');}}
+function post(p,b){return fetch(p,{method:'POST',headers:{'Content-Type':'application/json'},body:JSON.stringify(b)});}
+function why(r){return r.json().then(function(p){var e=p.errors&&p.errors[0];return{field:e&&e.field,text:(e&&e.message)||p.detail||p.title};},function(){return{text:'Something went wrong. Try again.'};});}
+function offline(i){return function(){say(i,'The server could not be reached. Try again.');};}
+$('ask').addEventListener('submit',function(e){e.preventDefault();say('ask-error','');
+post('/auth/email/request',{state:s,email:$('email').value,name:$('name').value}).then(function(r){
+if(r.ok)return r.json().then(function(j){$('ask').hidden=true;$('wait').hidden=false;
+say('sent','We sent a sign-in link and a code to '+j.sentTo+'. Open the link in this browser, or type the code here. Keep this window open until then.');$('code').focus();});
+return why(r).then(function(p){say('ask-error',p.text);});}).catch(offline('ask-error'));});
+$('enter').addEventListener('submit',function(e){e.preventDefault();say('enter-error','');
+post('/auth/email/code',{state:s,code:$('code').value,name:$('code-name').value}).then(function(r){
+if(r.ok)return r.json().then(function(j){hand(j.ticket);});
+return why(r).then(function(p){if(p.field==='name'){$('name-row').hidden=false;$('code-name').focus();}say('enter-error',p.text);});}).catch(offline('enter-error'));});
+$('again').addEventListener('click',function(){$('wait').hidden=true;$('ask').hidden=false;$('email').focus();});
+if(typeof BroadcastChannel==='function'){var c=new BroadcastChannel('confab-email-sign-in');
+c.onmessage=function(e){var d=e.data;if(d&&d.tx===t&&typeof d.ticket==='string'){c.close();hand(d.ticket);}};}})();`;
+  const form = `<form id="ask">
+<p><label>Email address<br><input id="email" type="email" required maxlength="254" autocomplete="email"></label></p>
+<p><label>Your name<br><input id="name" maxlength="80" autocomplete="name"></label><br><small>Shown with your comments. Needed the first time you sign in with this address; leave it empty to keep the name you have.</small></p>
+<p><button type="submit">Email me a sign-in link</button></p><p id="ask-error" role="alert"></p></form>
+<div id="wait" hidden><p id="sent" role="status"></p>
+<form id="enter"><p><label>Code from the email<br><input id="code" inputmode="numeric" autocomplete="one-time-code" maxlength="7" required></label></p>
+<p id="name-row" hidden><label>Your name, shown with your comments<br><input id="code-name" maxlength="80" autocomplete="name"></label></p>
+<p><button type="submit">Sign in</button></p><p id="enter-error" role="alert"></p></form>
+<p><button type="button" id="again">Use another address, or send again</button></p></div>`;
+  const result = page(
+    'Sign in with your email',
+    `To comment on ${data.siteName}, we email you a link and a code that sign you in. Nothing else is sent to the address, and nobody else sees it.`,
+    script,
+  );
+  return widened(
+    withBody(result, form),
+    "default-src 'none'",
+    "default-src 'none'; connect-src 'self'",
+  );
+}
+
+/**
+ * The mailed link's page: who it signs in as and a button (the GET changes nothing, so a
+ * mail scanner signs nobody in), a name field for a new account; or, in another browser,
+ * why it cannot sign in here and what to do instead.
+ */
+export function emailLinkPage(view: {
+  siteName: string;
+  sentTo: string;
+  sameBrowser: boolean;
+  needsName: boolean;
+  error?: string;
+}): Page {
+  if (!view.sameBrowser) {
+    return page(
+      'Open this link where you asked',
+      `This link signs in only in the browser where you asked for it, so nobody else can use it. Reading the email on another device? Type the code from the email into the sign-in window on ${view.siteName}.`,
+      null,
+    );
+  }
+  const name = view.needsName
+    ? `<p><label>Your name, shown with your comments<br><input name="name" required maxlength="80" autocomplete="name"></label></p>`
+    : '';
+  const error = view.error === undefined ? '' : `<p role="alert">${escapeHtml(view.error)}</p>`;
+  const form = `<form method="post">${name}${error}<p><button type="submit">Sign in</button></p></form>`;
+  return widened(
+    withBody(
+      page(
+        `Sign in to ${view.siteName}`,
+        `Sign in to comment on ${view.siteName} as ${view.sentTo}.`,
+        null,
+      ),
+      form,
+    ),
+    "form-action 'none'",
+    "form-action 'self'",
+  );
+}
+
+/**
+ * After the link's button: the sign-in is done. The popup that asked (in this browser)
+ * hears it on a BroadcastChannel and hands the ticket to the comments; if it was closed,
+ * the comment form finds the sign-in finished when the reader returns (it polls).
+ */
+export function emailSignedInPage(data: { tx: string; ticket: string; siteName: string }): Page {
+  const script = `(function(){if(typeof BroadcastChannel!=='function')return;var c=new BroadcastChannel('confab-email-sign-in');
+c.postMessage(${scriptJson({ tx: data.tx, ticket: data.ticket })});c.close();})();`;
+  return page(
+    'Signed in',
+    `You are signed in to comment on ${data.siteName}. Go back to the comments; this tab can be closed.`,
+    script,
+  );
+}
+
+/** A link that cannot be used (made up, used, late): what happened and what to do. */
+export function emailLinkFailedPage(title: string, detail: string): Page {
+  return page(title, detail, null);
+}

@@ -2,16 +2,28 @@
  * @module routes/auth
  * The sign-in flow (DESIGN.md section 4): `GET /auth/providers`, `POST /auth/tx`,
  * `GET /auth/:provider/start`, `GET /auth/:provider/callback`, `POST /auth/exchange`,
- * `POST /auth/claim`, `POST /auth/logout`, and `GET /api/v1/me`.
+ * `POST /auth/claim`, `POST /auth/logout`, and `GET /api/v1/me`; and the emailed sign-in's
+ * own pages: `GET /auth/email/authorize` (in the popup), `POST /auth/email/request` and
+ * `POST /auth/email/code` (from that page), `GET` and `POST /auth/email/link` (the mail's).
  */
 import { Hono, type Context } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
 import type { MeResponse } from '../contract.js';
 import type { Deps } from '../deps.js';
 import type { AppEnv } from '../env.js';
 import { AppError, invalid } from '../errors.js';
 import { limitBody, readJson, requireJson } from '../middleware/json-body.js';
+import { hashClientAddress, resolveClientAddress } from '../services/common/clients.js';
+import {
+  EMAIL_PROVIDER_ID,
+  openEmailSignIn,
+  requestEmailSignIn,
+  useEmailCode,
+  useEmailLink,
+  viewEmailLink,
+} from '../services/sign-in/email.js';
 import { SignInError } from '../services/sign-in/provider-client.js';
 import { endSession, requireSession } from '../services/sign-in/sessions.js';
 import {
@@ -22,7 +34,16 @@ import {
   listProviders,
   startSignIn,
 } from '../services/sign-in/flow.js';
-import { signedInPage, signInFailedPage, startPage, type Page } from './auth-pages.js';
+import {
+  emailAuthorizePage,
+  emailLinkFailedPage,
+  emailLinkPage,
+  emailSignedInPage,
+  signedInPage,
+  signInFailedPage,
+  startPage,
+  type Page,
+} from './auth-pages.js';
 
 const beginInput = z.object({
   site: z.string(),
@@ -31,6 +52,16 @@ const beginInput = z.object({
   startChallenge: z.string(),
 });
 const startInput = z.object({ tx: z.string().max(100), startKey: z.string().max(100) });
+const emailRequestInput = z.object({
+  state: z.string().max(100),
+  email: z.string().max(2000),
+  name: z.string().max(1000).optional(),
+});
+const emailCodeInput = z.object({
+  state: z.string().max(100),
+  code: z.string().max(20),
+  name: z.string().max(1000).optional(),
+});
 const completeInput = z.object({
   tx: z.string().max(100),
   verifier: z.string().min(43).max(128),
@@ -58,9 +89,42 @@ export function requestOrigin(c: Context, publicUrl: string): string | undefined
   return c.req.header('Sec-Fetch-Site') === 'same-origin' ? new URL(publicUrl).origin : undefined;
 }
 
-function show(c: Context, result: Page, status: 200 | 400 = 200): Response {
+function show(c: Context, result: Page, status: ContentfulStatusCode = 200): Response {
   for (const [name, value] of Object.entries(result.headers)) c.header(name, value);
   return c.html(result.html, status);
+}
+
+/**
+ * The emailed sign-in's forms and fetches work only from its own pages on this server.
+ * Those pages send no referrer, so a browser may say `Origin: null` for them; that counts
+ * only with `Sec-Fetch-Site: same-origin`, which no page elsewhere can send.
+ */
+function assertOwnPage(c: Context, publicUrl: string): void {
+  const origin = c.req.header('Origin');
+  const fetchSite = c.req.header('Sec-Fetch-Site');
+  const sameSite = fetchSite === undefined || fetchSite === 'same-origin';
+  const own = origin === new URL(publicUrl).origin;
+  if (sameSite && (own || (origin === 'null' && fetchSite === 'same-origin'))) return;
+  throw new AppError(403, 'origin_not_allowed', {
+    detail: 'Only the sign-in pages of this server can do that.',
+  });
+}
+
+/** The mailed link's pages: a problem is a page too, or problem+json for a client asking for JSON. */
+async function linkPage(c: Context<AppEnv>, work: () => Promise<Response>): Promise<Response> {
+  try {
+    return await work();
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    const accept = c.req.header('Accept') ?? '';
+    if (/json/.test(accept) && !/text\/html/.test(accept)) throw error;
+    const problem = error.toProblem();
+    return show(
+      c,
+      emailLinkFailedPage(problem.title, problem.detail ?? ''),
+      error.status as ContentfulStatusCode,
+    );
+  }
 }
 
 /** Routes mounted at `/auth`. */
@@ -90,7 +154,9 @@ export function authRoutes(deps: Deps): Hono<AppEnv> {
     try {
       const provider = c.req.param('provider');
       const found = await findStartableSignIn(deps, provider, c.req.query('tx') ?? '');
-      return show(c, startPage({ ...found, post: `/auth/${provider}/start` }));
+      // "Signing in with email": the emailed link's label is a sentence, not a name.
+      const label = provider === EMAIL_PROVIDER_ID ? 'email' : found.label;
+      return show(c, startPage({ ...found, label, post: `/auth/${provider}/start` }));
     } catch (error) {
       if (error instanceof SignInError) return show(c, signInFailedPage(error.message), 400);
       throw error;
@@ -106,7 +172,7 @@ export function authRoutes(deps: Deps): Hono<AppEnv> {
     }
     const input = await readJson(c, startInput);
     try {
-      const { redirect, browserSecret } = await startSignIn(
+      const { redirect, browserSecret, cookieSeconds } = await startSignIn(
         deps,
         c.req.param('provider'),
         input.tx,
@@ -117,7 +183,7 @@ export function authRoutes(deps: Deps): Hono<AppEnv> {
         secure,
         sameSite: 'Lax',
         path: '/',
-        maxAge: 600,
+        maxAge: cookieSeconds,
       });
       c.header('Cache-Control', 'no-store');
       return c.json({ redirect: redirect.href });
@@ -161,6 +227,80 @@ export function authRoutes(deps: Deps): Hono<AppEnv> {
       throw error;
     }
   });
+
+  // The emailed sign-in (services/sign-in/email.ts): its page in the popup, then the mail's.
+  routes.get('/email/authorize', async (c) => {
+    const state = c.req.query('state');
+    try {
+      const { tx, siteName } = await openEmailSignIn(deps, state, getCookie(c, cookieName));
+      return show(
+        c,
+        emailAuthorizePage({ state: state ?? '', tx: tx.id, origin: tx.origin, siteName }),
+      );
+    } catch (error) {
+      if (error instanceof SignInError) return show(c, signInFailedPage(error.message), 400);
+      throw error;
+    }
+  });
+
+  routes.post('/email/request', ...json, async (c) => {
+    assertOwnPage(c, deps.config.publicUrl);
+    const input = await readJson(c, emailRequestInput);
+    const address = resolveClientAddress(
+      deps.config.trustProxy,
+      // `app.request()` without an env (tests, other runtimes) leaves c.env undefined.
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
+      c.env?.incoming?.socket.remoteAddress,
+      c.req.header('X-Forwarded-For'),
+    );
+    const caller = {
+      origin: c.req.header('Origin'),
+      clientHash: hashClientAddress(deps.secret, address),
+    };
+    c.header('Cache-Control', 'no-store');
+    return c.json(await requestEmailSignIn(deps, input, getCookie(c, cookieName), caller), 202);
+  });
+
+  routes.post('/email/code', ...json, async (c) => {
+    assertOwnPage(c, deps.config.publicUrl);
+    const input = await readJson(c, emailCodeInput);
+    c.header('Cache-Control', 'no-store');
+    return c.json(await useEmailCode(deps, input, getCookie(c, cookieName)));
+  });
+
+  routes.get('/email/link', (c) =>
+    linkPage(c, async () => {
+      const view = await viewEmailLink(deps, c.req.query('t'), getCookie(c, cookieName));
+      return show(c, emailLinkPage(view));
+    }),
+  );
+
+  // The link page's button (a form posting back to the same URL).
+  routes.post('/email/link', limitBody(16 * 1024), (c) =>
+    linkPage(c, async () => {
+      assertOwnPage(c, deps.config.publicUrl);
+      const form: Record<string, unknown> = await c.req.parseBody().catch((error: unknown) => {
+        // A body over the limit is refused as such; a form that does not parse names no one.
+        if (error instanceof AppError) throw error;
+        return {};
+      });
+      const name = typeof form.name === 'string' ? form.name : undefined;
+      const token = c.req.query('t');
+      const browserSecret = getCookie(c, cookieName);
+      try {
+        const done = await useEmailLink(deps, token, browserSecret, name);
+        return show(c, emailSignedInPage(done));
+      } catch (error) {
+        // A name that does not do: the same page again, saying why.
+        if (error instanceof AppError && error.code === 'validation_failed') {
+          const view = await viewEmailLink(deps, token, browserSecret);
+          const message = error.options.errors?.[0]?.message ?? error.message;
+          return show(c, emailLinkPage({ ...view, error: message }), 422);
+        }
+        throw error;
+      }
+    }),
+  );
 
   routes.post('/exchange', ...json, async (c) => {
     const input = await readJson(c, completeInput.required({ ticket: true }));

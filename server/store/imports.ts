@@ -90,7 +90,11 @@ export async function userIdExists(db: Db, id: string): Promise<boolean> {
   return row !== undefined;
 }
 
-export async function insertUserRow(db: Db, row: UserRow): Promise<void> {
+/** An imported account: no verified address comes with it (only a proof sets one). */
+export async function insertUserRow(
+  db: Db,
+  row: Omit<UserRow, 'email' | 'email_verified_at'>,
+): Promise<void> {
   await db.insertInto('users').values(row).execute();
 }
 

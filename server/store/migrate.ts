@@ -14,6 +14,7 @@ import * as events from './migrations/2026_12_07_000000_events.js';
 import * as notifications from './migrations/2026_12_07_000001_notifications.js';
 import * as webhooks from './migrations/2026_12_07_000002_webhooks.js';
 import * as votes from './migrations/2026_12_07_000005_votes.js';
+import * as verifiedEmail from './migrations/2026_12_07_000006_verified_email.js';
 import type { Database } from './schema.js';
 
 const migrations: Record<string, Migration> = {
@@ -27,6 +28,7 @@ const migrations: Record<string, Migration> = {
   '2026_12_07_000001_notifications': notifications,
   '2026_12_07_000002_webhooks': webhooks,
   '2026_12_07_000005_votes': votes,
+  '2026_12_07_000006_verified_email': verifiedEmail,
 };
 
 /** Brings the database to the newest schema. Throws with the failing migration's name. */

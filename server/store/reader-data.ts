@@ -130,12 +130,23 @@ export async function deleteUserRow(db: Db, userId: string): Promise<void> {
   await db.deleteFrom('users').where('id', '=', userId).execute();
 }
 
-/** Keeps only the provider's account id (what a ban recognises); drops name and links. */
+/**
+ * Keeps only the provider's account id (what a ban recognises); drops name, links and the
+ * verified address.
+ */
 export async function blankUserRow(db: Db, userId: string, at: string): Promise<void> {
   await db.deleteFrom('auth_transactions').where('user_id', '=', userId).execute();
   await db
     .updateTable('users')
-    .set({ name: '', name_key: '', avatar_url: null, profile_url: null, updated_at: at })
+    .set({
+      name: '',
+      name_key: '',
+      avatar_url: null,
+      profile_url: null,
+      email: null,
+      email_verified_at: null,
+      updated_at: at,
+    })
     .where('id', '=', userId)
     .execute();
 }

@@ -157,6 +157,13 @@ export interface UserTable {
   profile_url: string | null;
   created_at: string;
   updated_at: string;
+  /**
+   * The account's verified address, lower case: proven by the emailed sign-in, or vouched
+   * for by the provider (`email_verified: true`); null when none is known. Private.
+   */
+  email: string | null;
+  /** When that address was last proven. */
+  email_verified_at: string | null;
 }
 
 export interface SiteRoleTable {
@@ -188,6 +195,26 @@ export interface AuthTransactionTable {
   status: string;
   created_at: string;
   expires_at: string;
+}
+
+/** An emailed sign-in asked for in a transaction's popup (one per transaction, the latest). */
+export interface EmailSignInTable {
+  tx_id: string;
+  /** The address asked for, lower case: stored on the account once proven. */
+  email: string;
+  /** The name typed with it, for a new account; null when none was typed. */
+  name: string | null;
+  /** SHA-256 of the link's secret. */
+  link_hash: string;
+  /** Keyed hash of the short code, with the transaction. */
+  code_hash: string;
+  /** Wrong codes typed. */
+  attempts: number;
+  requested_at: string;
+  /** The link and the code work until then. */
+  expires_at: string;
+  /** Set once the link or the code was used: each works once. */
+  used_at: string | null;
 }
 
 export interface SessionTable {
@@ -309,6 +336,7 @@ export interface Database {
   users: UserTable;
   site_roles: SiteRoleTable;
   auth_transactions: AuthTransactionTable;
+  email_sign_ins: EmailSignInTable;
   sessions: SessionTable;
   bans: BanTable;
   audit_log: AuditLogTable;
@@ -326,6 +354,7 @@ export interface Database {
 export type UserRow = Selectable<UserTable>;
 export type AuthTransactionRow = Selectable<AuthTransactionTable>;
 export type SessionRow = Selectable<SessionTable>;
+export type EmailSignInRow = Selectable<EmailSignInTable>;
 
 export type SiteRow = Selectable<SiteTable>;
 export type NewSiteRow = Insertable<SiteTable>;

@@ -5,11 +5,21 @@
 import type { Db } from './dialect.js';
 import type { UserRow } from './schema.js';
 
-/** Inserts or refreshes the user for (provider, subject); returns the stored row. */
-export async function upsertUser(db: Db, row: UserRow): Promise<UserRow> {
+/** A user as a sign-in makes or refreshes it; a verified address only when one was proven. */
+export type NewUser = Omit<UserRow, 'email' | 'email_verified_at'> &
+  Partial<Pick<UserRow, 'email' | 'email_verified_at'>>;
+
+/**
+ * Inserts or refreshes the user for (provider, subject); returns the stored row. A sign-in
+ * that proved no address leaves the one already known.
+ */
+export async function upsertUser(db: Db, row: NewUser): Promise<UserRow> {
+  const email = row.email ?? null;
+  const verified =
+    email === null ? {} : { email, email_verified_at: row.email_verified_at ?? null };
   await db
     .insertInto('users')
-    .values(row)
+    .values({ ...row, email, email_verified_at: row.email_verified_at ?? null })
     .onConflict((oc) =>
       oc.columns(['provider', 'subject']).doUpdateSet({
         name: row.name,
@@ -17,6 +27,7 @@ export async function upsertUser(db: Db, row: UserRow): Promise<UserRow> {
         avatar_url: row.avatar_url,
         profile_url: row.profile_url,
         updated_at: row.updated_at,
+        ...verified,
       }),
     )
     .execute();

@@ -116,8 +116,9 @@ function checkProblemResponse(label: string, response: ResponseObject, status?: 
 }
 
 /**
- * The sign-in popup's pages answer a failure with an HTML page for the reader, not a
- * problem; so do the pages mail links open, unless asked for JSON (then both are declared).
+ * The sign-in popup's pages (a provider's start and callback, `/auth/email/authorize`) answer
+ * a failure with an HTML page for the reader, not a problem; so do the pages mail links open,
+ * unless asked for JSON (then both are declared; the sign-in link's 422 is always its page).
  */
 function isHtmlPage(response: ResponseObject): boolean {
   const types = Object.keys(response.content ?? {});
@@ -188,7 +189,11 @@ describe('docs/openapi.yaml', () => {
         if (Number(status) < 400) continue;
         const label = `${method} ${path} ${status}`;
         if (isHtmlPage(response)) {
-          assert.match(path, /^\/auth\/\{provider\}\/(start|callback)$/, `${label}: no HTML`);
+          assert.match(
+            label,
+            /^GET \/auth\/(\{provider\}\/(start|callback)|email\/authorize) |^POST \/auth\/email\/link 422$/,
+            `${label}: no HTML`,
+          );
           continue;
         }
         for (const code of checkProblemResponse(label, response, Number(status))) {

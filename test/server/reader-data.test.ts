@@ -155,6 +155,7 @@ describe('reader data rights: GET /api/v1/me/export and DELETE /api/v1/me', () =
         name: 'ann',
         avatarUrl: 'https://avatars.example/1001.png',
         profileUrl: 'https://github.example/ann',
+        email: null,
         createdAt: undefined,
         updatedAt: undefined,
       },

@@ -164,6 +164,40 @@ describe('"Notify me of new comments via email"', () => {
     expect(sent.notifyEmail).to.equal('alice@example.com');
     expect(sent.author).to.equal(undefined);
   });
+
+  it('shows a signed-in reader’s verified address, masked, and posts no other', async () => {
+    const bob: Session = {
+      token: 'tok-bob-0123456789ab',
+      expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+      user: {
+        id: 'u-bob',
+        name: 'Bob',
+        avatarUrl: null,
+        profileUrl: null,
+        provider: 'email',
+        role: null,
+        email: 'bob@example.com',
+      },
+    };
+    localStorage.setItem(`confab:session:https://comments.example:myblog`, JSON.stringify(bob));
+    const { el, fetch } = await mount({
+      'POST comments': publish,
+      'GET me': () => json({ user: bob.user, site: 'myblog', expiresAt: bob.expiresAt }),
+      'GET /auth/providers': () => json({ providers: [] }),
+    });
+    await waitUntil(() => !form(el).querySelector('#name'), 'still a guest form');
+    tick(getByRole(form(el), 'checkbox', 'Notify me of new comments via email'));
+    await settle(el);
+    expect(form(el).querySelector('#notifyEmail')).to.equal(null);
+    const shown = form(el).querySelector('fieldset p')!.textContent.replace(/\s+/g, ' ').trim();
+    expect(shown).to.equal('Email: b•••@example.com');
+    type(getByRole(form(el), 'textbox', 'Comment'), 'Tell me when someone answers.');
+    getByRole(form(el), 'button', 'Post Comment').click();
+    await waitUntil(() => posts(fetch).length === 1, 'not posted');
+    const sent = posts(fetch)[0]!.json as CreateCommentRequest;
+    expect(sent.notify).to.equal('all');
+    expect(sent.notifyEmail).to.equal(undefined);
+  });
 });
 
 describe('the thread’s feed', () => {

@@ -114,6 +114,7 @@ export class ConfabComposer extends LitElement {
     cancel: { attribute: false },
     edit: { type: Boolean },
     signed: { type: Boolean },
+    verifiedEmail: { attribute: false },
     replyTo: { attribute: 'reply-to' },
     body: {},
     draft: { attribute: false },
@@ -137,6 +138,12 @@ export class ConfabComposer extends LitElement {
 
   /** The reader is signed in: no Name, Email and Website, which the account supplies. */
   signed = false;
+
+  /**
+   * The signed-in reader's verified address, from their session: "Notify me" mails it at
+   * once, so it is shown (masked) instead of a field.
+   */
+  verifiedEmail?: string | null | undefined;
 
   /** The author being replied to, for the heading. */
   replyTo?: string;
@@ -282,7 +289,16 @@ export class ConfabComposer extends LitElement {
           ? html`<fieldset part="notify">
               <legend class="muted">${strings.notifyWhat}</legend>
               ${choice('all', strings.notifyAll)} ${choice('replies', strings.notifyReplies)}
-              ${this.signed ? this.#input('notifyEmail', strings.email, 'email') : nothing}
+              ${
+                !this.signed
+                  ? nothing
+                  : this.verifiedEmail
+                    ? html`<p>
+                        ${strings.email}:
+                        <bdi>${this.verifiedEmail.replace(/^(.)[^@]*/u, '$1•••')}</bdi>
+                      </p>`
+                    : this.#input('notifyEmail', strings.email, 'email')
+              }
             </fieldset>`
           : nothing
       }`;

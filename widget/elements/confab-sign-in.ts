@@ -274,7 +274,11 @@ export class ConfabSignIn extends LitElement {
     const { session, providers } = this;
     if (session) {
       const { user } = session;
-      const label = providers.find((p) => p.id === user.provider)?.name ?? user.provider;
+      // Signed in by the emailed link, the account is the address (masked on screen).
+      const label =
+        user.provider === 'email' && user.email
+          ? user.email.replace(/^(.)[^@]*/u, '$1•••')
+          : (providers.find((p) => p.id === user.provider)?.name ?? user.provider);
       const url = user.avatarUrl?.startsWith('https:') ? user.avatarUrl : null;
       return html`<div part="base" class="row">
         ${avatar({ name: user.name, avatarUrl: url })}

@@ -453,6 +453,7 @@ export class ConfabThread extends ConfabElement implements ThreadHost {
       exportparts=${COMPOSER_PARTS}
       ?edit=${edit}
       ?signed=${this.user}
+      .verifiedEmail=${this.user?.email}
       .draft=${open?.draft}
       reply-to=${comment?.author?.name ?? nothing}
       .body=${(edit && loadGrant(comment.id)?.body) || ''}

@@ -54,6 +54,8 @@ export interface ReaderExport {
     name: string;
     avatarUrl: string | null;
     profileUrl: string | null;
+    /** The account's verified address (emailed sign-in, or the provider's), or null. */
+    email: string | null;
     createdAt: string;
     updatedAt: string;
   };
@@ -134,6 +136,7 @@ export async function exportReaderData(
       name: user.name,
       avatarUrl: user.avatar_url,
       profileUrl: user.profile_url,
+      email: user.email,
       createdAt: user.created_at,
       updatedAt: user.updated_at,
     },

@@ -27,7 +27,7 @@ export interface MailThread {
   url: string;
 }
 
-const escapeHtml = (text: string): string =>
+export const escapeHtml = (text: string): string =>
   text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 
 /** One line: no control or bidi-override characters, at most `max` characters. */
@@ -70,7 +70,7 @@ export function permalink(thread: MailThread, commentId: string): string {
   return url.href;
 }
 
-interface Frame {
+export interface Frame {
   to: string;
   subject: string;
   messageId: string;
@@ -83,7 +83,8 @@ interface Frame {
   headers?: Record<string, string>;
 }
 
-function frame(f: Frame): MailMessage {
+/** A mail's common frame: headers, the footer, the HTML shell (also compose-manage.ts). */
+export function frame(f: Frame): MailMessage {
   const headers: Record<string, string> = {
     'Auto-Submitted': 'auto-generated',
     'X-Auto-Response-Suppress': 'All',

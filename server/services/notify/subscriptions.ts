@@ -3,8 +3,10 @@
  * "Notify me of new comments via email": a reader's subscription to a thread, all new
  * comments or replies to them. It starts `pending` and a confirmation mail goes out in the
  * same transaction as the comment (double opt-in: nothing else is sent to the address
- * until its owner presses the button the mail links to). Unsubscribing is one signed link,
- * also posted by mail clients (RFC 8058); after it nothing more comes.
+ * until its owner presses the button the mail links to). A signed-in reader's own verified
+ * address (proven by the emailed sign-in, or vouched for by their provider) needs no such
+ * proof: it is `active` at once, and no confirmation is mailed. Unsubscribing is one signed
+ * link, also posted by mail clients (RFC 8058); after it nothing more comes.
  */
 import { randomUUID } from 'node:crypto';
 import type { NotifyScope, NotifyState } from '../../contract.js';
@@ -20,6 +22,7 @@ import {
 } from '../../store/subscriptions.js';
 import { countSentTo } from '../../store/outbox.js';
 import { findThreadById } from '../../store/threads.js';
+import { findUserById } from '../../store/users.js';
 import { getSite, type Site } from '../sites/sites.js';
 import { confirmMail } from './compose.js';
 import { confirmLink, unsubscribeLink, verifyLink } from './links.js';
@@ -73,8 +76,51 @@ async function mailConfirmation(
   });
 }
 
+/** Whether `email` is the verified address of the account `userId` (read in `trx`). */
+async function isVerifiedFor(trx: Db, userId: string | null, email: string): Promise<boolean> {
+  if (userId === null) return false;
+  const verified = (await findUserById(trx, userId))?.email ?? null;
+  return verified !== null && verified.toLowerCase() === email;
+}
+
 /**
- * Subscribes the address to the thread in the caller's transaction. A new address is
+ * The account's own verified address: active at once, whatever it was before (pending,
+ * confirmed by someone, or unsubscribed: the address's proven owner asks, signed in).
+ */
+async function subscribeVerified(
+  trx: Db,
+  request: SubscribeRequest & { email: string },
+  at: string,
+): Promise<NotifyState> {
+  const found = await findSubscription(trx, request.thread.id, request.email);
+  if (found === undefined) {
+    await insertSubscription(trx, {
+      id: randomUUID(),
+      site_id: request.site.id,
+      thread_id: request.thread.id,
+      email: request.email,
+      user_id: request.userId,
+      scope: request.scope,
+      status: 'active',
+      created_at: at,
+      confirmed_at: at,
+      unsubscribed_at: null,
+    });
+  } else {
+    await updateSubscription(trx, found.id, {
+      scope: request.scope,
+      user_id: request.userId,
+      ...(found.status === 'active'
+        ? {}
+        : { status: 'active', confirmed_at: at, unsubscribed_at: null }),
+    });
+  }
+  return { scope: request.scope, status: 'active' };
+}
+
+/**
+ * Subscribes the address to the thread in the caller's transaction. The signed-in
+ * reader's own verified address is active at once. Any other new address is
  * mailed a confirmation (at most one an hour per thread, {@link MAX_CONFIRMATIONS_PER_DAY}
  * a day per address, and only once the comment is published); a confirmed one changes only
  * for the account that made it; an unsubscribed one is never asked again.
@@ -86,8 +132,9 @@ export async function subscribe(
 ): Promise<NotifyState> {
   const email = request.email.toLowerCase();
   const at = deps.now().toISOString();
-  const found = await findSubscription(trx, request.thread.id, email);
   const req = { ...request, email };
+  if (await isVerifiedFor(trx, request.userId, email)) return subscribeVerified(trx, req, at);
+  const found = await findSubscription(trx, request.thread.id, email);
   if (found === undefined) {
     const id = randomUUID();
     await insertSubscription(trx, {

@@ -130,7 +130,12 @@ function checkFields(request: PostRequest): PostFields {
   if (!key.ok || !body.ok || !name.ok || !email.ok || !url.ok || !title.ok || !pageUrl.ok) {
     throw invalid(errors);
   }
-  const notify = checkNotify(input, session === null ? email.value : null, errors);
+  const notify = checkNotify(
+    input,
+    session === null ? email.value : null,
+    errors,
+    session?.user.email ?? null,
+  );
   if (errors.length > 0) throw invalid(errors);
   return {
     key: key.value,
@@ -145,17 +150,22 @@ function checkFields(request: PostRequest): PostFields {
   };
 }
 
-/** "Notify me": the scope and the address (a guest's own, or a signed-in reader's `notifyEmail`). */
+/**
+ * "Notify me": the scope and the address (a guest's own, or a signed-in reader's
+ * `notifyEmail`, else their account's verified address).
+ */
 function checkNotify(
   input: NewComment,
   guestEmail: string | null,
   errors: FieldError[],
+  verifiedEmail: string | null,
 ): PostFields['notify'] {
   const scope = input.notify === true ? 'all' : input.notify === false ? undefined : input.notify;
   if (scope === undefined) return null;
   const field =
     guestEmail === null && input.notifyEmail !== undefined ? 'notifyEmail' : 'author.email';
-  const given = checkEmail(guestEmail ?? input.notifyEmail, field);
+  const typed = input.notifyEmail?.trim() === '' ? undefined : input.notifyEmail;
+  const given = checkEmail(guestEmail ?? typed ?? verifiedEmail ?? undefined, field);
   if (!given.ok) {
     errors.push(given.error);
     return null;

@@ -30,6 +30,7 @@ export function createDemoClient(provider: DemoProvider, publicUrl: string): Pro
         name,
         avatarUrl: null,
         profileUrl: null,
+        email: null,
       });
     },
   };

@@ -4,6 +4,8 @@
  * the S256 hash of a verifier only it knows; the popup goes through the provider; the
  * callback mints a short-lived single-use ticket for the opener; ticket + verifier become
  * a session. A ticket alone is useless, so is a transaction id; nothing lands in a URL.
+ * The emailed sign-in (email.ts) goes through the same steps; its link or code, instead of
+ * a provider's callback, ends step 3 with {@link signInAs}.
  */
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type {
@@ -32,6 +34,8 @@ import { ownOrigin } from '../moderation/staff.js';
 import { DEMO_SITE } from '../../providers.js';
 
 const TX_SECONDS = 10 * 60;
+/** Time to type an address, open the mail and use its 15-minute link, in one sign-in. */
+const EMAIL_TX_SECONDS = 30 * 60;
 const TICKET_SECONDS = 60;
 
 const sha256 = (value: string): string => createHash('sha256').update(value).digest('base64url');
@@ -51,16 +55,21 @@ function provider(deps: Deps, id: string): ProviderClient {
   return found;
 }
 
-/** The demo's name-only provider signs in to the demo site only, never to a real blog. */
-function offered(client: ProviderClient, siteId: string): boolean {
-  return client.config.kind !== 'demo' || siteId === DEMO_SITE;
+/**
+ * The demo's name-only provider signs in to the demo site only, never to a real blog. The
+ * emailed link needs a mail server: a link kept in the outbox reaches no reader.
+ */
+function offered(deps: Deps, client: ProviderClient, siteId: string): boolean {
+  if (client.config.kind === 'demo') return siteId === DEMO_SITE;
+  if (client.config.kind === 'email') return deps.mailer !== undefined;
+  return true;
 }
 
 /** The sign-in methods a site offers, as the widget lists them. */
 export async function listProviders(deps: Deps, siteId: string): Promise<Provider[]> {
   await getSite(deps, siteId);
   return [...deps.providers.values()]
-    .filter((p) => offered(p, siteId))
+    .filter((p) => offered(deps, p, siteId))
     .map((p) => ({ id: p.config.id, name: p.config.label }));
 }
 
@@ -73,7 +82,8 @@ export async function beginSignIn(
   const site = await getSite(deps, input.site);
   // `/admin` signs in from this server's own origin; its session works only there.
   if (origin !== ownOrigin(deps)) assertOriginAllowed(site, origin);
-  if (!offered(provider(deps, input.provider), site.id)) {
+  const client = provider(deps, input.provider);
+  if (!offered(deps, client, site.id)) {
     throw new AppError(404, 'not_found', { detail: `No sign-in provider "${input.provider}".` });
   }
   if (
@@ -91,6 +101,7 @@ export async function beginSignIn(
     });
   }
   const now = deps.now();
+  const seconds = client.config.kind === 'email' ? EMAIL_TX_SECONDS : TX_SECONDS;
   const row: AuthTransactionRow = {
     id: secret(),
     site_id: site.id,
@@ -107,7 +118,7 @@ export async function beginSignIn(
     ticket_expires_at: null,
     status: 'created',
     created_at: now.toISOString(),
-    expires_at: new Date(now.getTime() + TX_SECONDS * 1000).toISOString(),
+    expires_at: new Date(now.getTime() + seconds * 1000).toISOString(),
   };
   await insertAuthTransaction(deps.db, row);
   return {
@@ -117,7 +128,7 @@ export async function beginSignIn(
   };
 }
 
-function live(deps: Deps, tx: AuthTransactionRow | undefined): tx is AuthTransactionRow {
+export function live(deps: Deps, tx: AuthTransactionRow | undefined): tx is AuthTransactionRow {
   return tx !== undefined && Date.parse(tx.expires_at) > deps.now().getTime();
 }
 
@@ -146,14 +157,15 @@ export async function findStartableSignIn(
  * postMessage, from the registered origin) and hands it over. Without it nobody can send
  * a reader to the provider under a transaction someone else registered, which would let
  * that someone claim the reader's session. Then the transaction is bound to this browser
- * (the returned cookie value) and goes to the provider. Each transaction starts once.
+ * (the returned cookie value, to keep for `cookieSeconds`) and goes to the provider. Each
+ * transaction starts once.
  */
 export async function startSignIn(
   deps: Deps,
   providerId: string,
   txId: string,
   startKey: string,
-): Promise<{ redirect: URL; browserSecret: string }> {
+): Promise<{ redirect: URL; browserSecret: string; cookieSeconds: number }> {
   const client = provider(deps, providerId);
   const tx = await findAuthTransaction(deps.db, txId);
   if (!live(deps, tx) || tx.provider !== providerId || tx.status !== 'created') {
@@ -176,7 +188,13 @@ export async function startSignIn(
     pkce_verifier: start.pkceVerifier,
   });
   if (!moved) throw new SignInError('expired', 'This sign-in was already started.');
-  return { redirect: start.url, browserSecret };
+  const cookieSeconds = Math.ceil((Date.parse(tx.expires_at) - deps.now().getTime()) / 1000);
+  return { redirect: start.url, browserSecret, cookieSeconds };
+}
+
+/** Whether `browserSecret` is the cookie the transaction was bound to when it started. */
+export function sameBrowser(tx: AuthTransactionRow, browserSecret: string | undefined): boolean {
+  return browserSecret !== undefined && same(tx.browser_hash, sha256(browserSecret));
 }
 
 /**
@@ -198,7 +216,7 @@ export async function finishSignIn(
   }
   if (tx.provider !== providerId)
     throw new SignInError('mix_up', 'This answer came from the wrong provider.');
-  if (browserSecret === undefined || !same(tx.browser_hash, sha256(browserSecret))) {
+  if (!sameBrowser(tx, browserSecret)) {
     throw new SignInError('wrong_browser', 'This sign-in was started in another browser.');
   }
   let identity: Identity;
@@ -223,17 +241,32 @@ export async function finishSignIn(
       transaction: { tx: tx.id, origin: tx.origin },
     });
   }
+  return signInAs(deps, tx, identity);
+}
+
+/**
+ * The end of step 3 for a started transaction whose reader is now known: the account is
+ * made or refreshed (with the address, when one was proven) and a ticket minted for the
+ * opener. A transaction finishes once; a second finish is refused.
+ */
+export async function signInAs(
+  deps: Deps,
+  tx: AuthTransactionRow,
+  identity: Identity,
+): Promise<{ tx: string; ticket: string; origin: string }> {
   const now = deps.now();
+  const at = now.toISOString();
   const user = await upsertUser(deps.db, {
     id: randomUUID(),
-    provider: providerId,
+    provider: tx.provider,
     subject: identity.subject,
     name: identity.name.slice(0, 80),
     name_key: skeleton(identity.name.slice(0, 80)),
     avatar_url: identity.avatarUrl?.startsWith('https://') === true ? identity.avatarUrl : null,
     profile_url: identity.profileUrl?.startsWith('https://') === true ? identity.profileUrl : null,
-    created_at: now.toISOString(),
-    updated_at: now.toISOString(),
+    created_at: at,
+    updated_at: at,
+    ...(identity.email === null ? {} : { email: identity.email, email_verified_at: at }),
   });
   const ticket = secret();
   const moved = await advanceAuthTransaction(deps.db, tx.id, 'started', {

@@ -4,11 +4,15 @@
  * a `nonce` and full ID token validation (signature with a pinned algorithm, `iss`, `aud`,
  * `exp`, `nonce`) for OpenID Connect, RFC 9207 `iss` checks where offered. The redirect URI
  * is fixed per provider from the configured public URL, never built from request headers.
- * Provider tokens are used once to learn who the reader is, then dropped.
+ * Provider tokens are used once to learn who the reader is, then dropped. An address is
+ * kept only when the OpenID provider says `email_verified: true`; the plain OAuth 2.0
+ * providers' scopes give no verified address, so none is taken from them.
  */
 import * as client from 'openid-client';
 import type { OAuth2Provider, OidcProvider, ProviderConfig } from '../../providers.js';
+import { isMailAddress } from '../common/input-rules.js';
 import { createDemoClient } from './demo-identity.js';
+import { createEmailClient } from './email-identity.js';
 import { SignInError, type Identity, type ProviderClient } from './provider-client.js';
 
 export {
@@ -79,6 +83,7 @@ function profileOf(shape: OAuth2Provider['profile'], json: unknown): Identity | 
         name: str(doc.name) ?? str(doc.login) ?? `GitHub user ${id}`,
         avatarUrl: str(doc.avatar_url),
         profileUrl: str(doc.html_url),
+        email: null,
       };
     }
     case 'discord': {
@@ -91,6 +96,7 @@ function profileOf(shape: OAuth2Provider['profile'], json: unknown): Identity | 
         avatarUrl:
           avatar === null ? null : `https://cdn.discordapp.com/avatars/${id}/${avatar}.png`,
         profileUrl: null,
+        email: null,
       };
     }
     case 'facebook': {
@@ -102,6 +108,7 @@ function profileOf(shape: OAuth2Provider['profile'], json: unknown): Identity | 
         name: str(doc.name) ?? `Facebook user ${id}`,
         avatarUrl: str(picture),
         profileUrl: null,
+        email: null,
       };
     }
     case 'x': {
@@ -114,9 +121,16 @@ function profileOf(shape: OAuth2Provider['profile'], json: unknown): Identity | 
         name: str(data.name) ?? handle ?? `X user ${id}`,
         avatarUrl: str(data.profile_image_url),
         profileUrl: handle === null ? null : `https://x.com/${handle}`,
+        email: null,
       };
     }
   }
+}
+
+/** The address of OpenID claims, only when the provider vouches for it (OIDC Core 5.1). */
+function verifiedEmail(claims: Record<string, unknown>): string | null {
+  const email = str(claims.email)?.trim().toLowerCase() ?? null;
+  return claims.email_verified === true && email !== null && isMailAddress(email) ? email : null;
 }
 
 /** A client for one provider. Discovery happens once, on first use. */
@@ -171,10 +185,13 @@ export function createProviderClient(
       if (provider.kind === 'oidc') {
         const idClaims = tokens.claims();
         if (idClaims === undefined) throw new SignInError('provider_refused', 'no ID token');
-        // Many providers put the profile in the ID token; others only at the userinfo
-        // endpoint, which must then vouch for the same subject.
+        // Many providers put the profile (and the address) in the ID token; others only at
+        // the userinfo endpoint, which must then vouch for the same subject.
         let claims: Record<string, unknown> & { sub: string } = idClaims;
-        if (str(idClaims.name) === null && cfg.serverMetadata().userinfo_endpoint !== undefined) {
+        const missing =
+          str(idClaims.name) === null ||
+          (provider.scopes.includes('email') && idClaims.email_verified === undefined);
+        if (missing && cfg.serverMetadata().userinfo_endpoint !== undefined) {
           try {
             claims = {
               ...(await client.fetchUserInfo(cfg, tokens.access_token, idClaims.sub)),
@@ -194,6 +211,7 @@ export function createProviderClient(
             `${provider.label} user`,
           avatarUrl: str(claims.picture),
           profileUrl: str(claims.profile),
+          email: verifiedEmail(claims),
         };
       }
       const response = await client.fetchProtectedResource(
@@ -220,7 +238,9 @@ export function createProviderClients(
       p.id,
       p.kind === 'demo'
         ? createDemoClient(p, publicUrl)
-        : createProviderClient(p, `${publicUrl}/auth/${p.id}/callback`),
+        : p.kind === 'email'
+          ? createEmailClient(p, publicUrl)
+          : createProviderClient(p, `${publicUrl}/auth/${p.id}/callback`),
     ]),
   );
 }

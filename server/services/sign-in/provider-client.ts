@@ -1,7 +1,8 @@
 /**
  * @module services/sign-in/provider-client
  * What a sign-in provider client does, whoever implements it (openid-client for real
- * providers, the demo's own name-only provider), and the error a refused sign-in throws.
+ * providers, the demo's own name-only provider, the emailed link's own page), and the
+ * error a refused sign-in throws.
  */
 import type { ProviderConfig } from '../../providers.js';
 
@@ -11,6 +12,11 @@ export interface Identity {
   name: string;
   avatarUrl: string | null;
   profileUrl: string | null;
+  /**
+   * An address the provider vouches for (`email_verified: true`), or that the emailed
+   * sign-in proved; null otherwise. Never part of the account's key.
+   */
+  email: string | null;
 }
 
 export interface AuthorizationStart {

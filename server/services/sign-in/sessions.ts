@@ -50,6 +50,8 @@ async function toSessionUser(deps: Deps, siteId: string, user: UserRow): Promise
     profileUrl: user.profile_url,
     provider: user.provider,
     role: await roleOf(deps, siteId, user),
+    // The reader's own: a session answer goes only to its holder.
+    email: user.email,
   };
 }
 

@@ -1,6 +1,7 @@
 /**
  * A real OpenID Provider (the `oidc-provider` package) on 127.0.0.1, with its development
- * login and consent pages, for sign-in tests. Any login name signs in as that account.
+ * login and consent pages, for sign-in tests. Any login name signs in as that account,
+ * with the address `<name>@idp.example`, verified unless the name starts with `unverified`.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -31,7 +32,7 @@ export async function startIdp(redirectUris: string[]): Promise<TestIdp> {
     ],
     pkce: { required: () => true },
     features: { devInteractions: { enabled: true } },
-    claims: { openid: ['sub'], profile: ['name', 'picture'] },
+    claims: { openid: ['sub'], profile: ['name', 'picture'], email: ['email', 'email_verified'] },
     findAccount: (_ctx: unknown, id: string) =>
       Promise.resolve({
         accountId: id,
@@ -40,6 +41,8 @@ export async function startIdp(redirectUris: string[]): Promise<TestIdp> {
             sub: `sub-${id}`,
             name: `Reader ${id}`,
             picture: `https://img.example/${id}.png`,
+            email: `${id}@idp.example`,
+            email_verified: !id.startsWith('unverified'),
           }),
       }),
   });
