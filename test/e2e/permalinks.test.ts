@@ -103,10 +103,11 @@ describe('a permalink to an old, deep reply', () => {
     await highlighted.waitFor();
     assert.match(await highlighted.locator('[part=body]').innerText(), /depth 5, deep down/);
     assert.equal(await highlighted.getAttribute('id'), `comment-${deep}`);
-    assert.deepEqual(
-      reads.map((u) => u.searchParams.get('around')),
-      [deep],
-    );
+    // One request brings its page; live updates, once connected, read that same page again
+    // to catch up (never the first page instead).
+    assert.equal(reads[0]?.searchParams.get('around'), deep);
+    assert.ok(reads.length <= 2, `${String(reads.length)} reads`);
+    assert.ok(reads.every((u) => u.searchParams.get('around') === deep));
     // In view and focused once the scroll has ended.
     await page.waitForFunction(
       (id) => {
