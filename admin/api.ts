@@ -17,7 +17,16 @@ import type {
   ModQueueResponse,
   ModSettings,
   ModSitesResponse,
+  OutboxMessageResponse,
+  OutboxResponse,
+  OutboxSendResponse,
+  OutboxStatus,
   PublicThread,
+  TestMailRequest,
+  TestMailResponse,
+  WebhookCreatedResponse,
+  WebhookRequest,
+  WebhooksResponse,
 } from '../server/contract.js';
 import type { ApiClient } from '../widget/api/client.js';
 
@@ -30,6 +39,15 @@ export interface QueueQuery {
   status: QueueStatus;
   q?: string;
   thread?: string;
+  cursor?: string | null;
+  limit?: number;
+}
+
+/** What `GET /api/v1/moderation/outbox` is asked for. */
+export interface OutboxQuery {
+  site: string;
+  /** One status, or every row when absent. */
+  status?: OutboxStatus | undefined;
   cursor?: string | null;
   limit?: number;
 }
@@ -123,5 +141,43 @@ export class ModerationApi {
   /** Changes some settings (owners only: a moderator gets 403 `forbidden`). */
   updateSettings(site: string, patch: SettingsPatch): Promise<ModSettings> {
     return this.#send('PATCH', `settings?${query({ site })}`, patch);
+  }
+
+  /** A page of the site's outbox (mail and webhook calls), newest first, with the counts per status. */
+  outbox(q: OutboxQuery): Promise<OutboxResponse> {
+    return this.#send('GET', `outbox?${query({ ...q })}`);
+  }
+
+  /** One outbox row with what it sends: the mail (text, HTML, headers) or the webhook's body. */
+  outboxMessage(site: string, id: string): Promise<OutboxMessageResponse> {
+    return this.#send('GET', `outbox/${encodeURIComponent(id)}?${query({ site })}`);
+  }
+
+  /**
+   * "Send again" (owners): tries a failed, given-up or kept row now and answers the row
+   * afterwards; 409 `already_sent`, `not_resendable` or `no_mailer` says why not.
+   */
+  sendAgain(site: string, id: string): Promise<OutboxSendResponse> {
+    return this.#send('POST', `outbox/${encodeURIComponent(id)}/send`, { site });
+  }
+
+  /** Sends a test email (owners; 10 an hour per site, then 429 `rate_limited`). */
+  testMail(req: TestMailRequest): Promise<TestMailResponse> {
+    return this.#send('POST', 'test-mail', req);
+  }
+
+  /** The site's webhooks, oldest first (owners only). */
+  webhooks(site: string): Promise<WebhooksResponse> {
+    return this.#send('GET', `webhooks?${query({ site })}`);
+  }
+
+  /** Adds a webhook (owners); the answer's `secret` is never shown again. */
+  addWebhook(req: WebhookRequest): Promise<WebhookCreatedResponse> {
+    return this.#send('POST', 'webhooks', req);
+  }
+
+  /** Removes a webhook (owners). */
+  async removeWebhook(site: string, id: string): Promise<void> {
+    await this.#send('DELETE', `webhooks/${encodeURIComponent(id)}?${query({ site })}`);
   }
 }

@@ -8,9 +8,11 @@ import { ConfabAdminBanDialog } from './elements/confab-admin-ban-dialog.js';
 import { ConfabAdminBans } from './elements/confab-admin-bans.js';
 import { ConfabAdminComment } from './elements/confab-admin-comment.js';
 import { ConfabAdminEdit } from './elements/confab-admin-edit.js';
+import { ConfabAdminOutbox } from './elements/confab-admin-outbox.js';
 import { ConfabAdminQueue } from './elements/confab-admin-queue.js';
 import { ConfabAdminSettings } from './elements/confab-admin-settings.js';
 import { ConfabAdminSignIn } from './elements/confab-admin-sign-in.js';
+import { ConfabAdminWebhooks } from './elements/confab-admin-webhooks.js';
 import { ConfabAdmin } from './elements/confab-admin.js';
 
 const elements: [string, CustomElementConstructor][] = [
@@ -19,9 +21,11 @@ const elements: [string, CustomElementConstructor][] = [
   ['confab-admin-bans', ConfabAdminBans],
   ['confab-admin-comment', ConfabAdminComment],
   ['confab-admin-edit', ConfabAdminEdit],
+  ['confab-admin-outbox', ConfabAdminOutbox],
   ['confab-admin-queue', ConfabAdminQueue],
   ['confab-admin-settings', ConfabAdminSettings],
   ['confab-admin-sign-in', ConfabAdminSignIn],
+  ['confab-admin-webhooks', ConfabAdminWebhooks],
   ['confab-admin', ConfabAdmin],
 ];
 

@@ -4,6 +4,7 @@
  * `detail`, else its `title`), which for moderators are clearer than a translation, or a
  * plain sentence when the server could not be reached.
  */
+import type { OutboxStatus, TestMailResponse, WebhookFormat } from '../server/contract.js';
 import { ApiError, NetworkError } from '../widget/api/errors.js';
 
 /** A sentence for the moderator about why `e` happened. */
@@ -28,3 +29,45 @@ export const plural = (n: number, one: string, many = `${one}s`): string =>
 
 /** A time as the moderator's locale writes it. */
 export const when = (iso: string): string => new Date(iso).toLocaleString();
+
+/** An outbox row's status, as the outbox panel names it. */
+export const OUTBOX_STATUS: Record<OutboxStatus, string> = {
+  queued: 'Queued',
+  sending: 'Sending',
+  sent: 'Sent',
+  failed: 'Failed (will be tried again)',
+  gave_up: 'Given up',
+  kept: 'Kept (not sent)',
+  cancelled: 'Cancelled',
+};
+
+/** What an outbox row is for; a webhook's event (`comment.created`) is shown as it is. */
+export const OUTBOX_KIND: Record<string, string> = {
+  confirm: 'Confirm address',
+  new_comment: 'New comment',
+  reply: 'Reply',
+  owner_new: 'New comment (owner)',
+  owner_held: 'Held comment (owner)',
+  digest: 'Digest',
+  test: 'Test email',
+};
+
+/** The outbox panel without a mail server. */
+export const NO_MAILER = 'No mail server: mail is kept here, not sent (set CONFAB_SMTP_URL).';
+
+/** What became of a test mail (`POST /test-mail`), in a sentence. */
+export function testMailText(r: TestMailResponse): string {
+  if (r.status === 'sent') return `Sent a test email to ${r.to} via ${r.via ?? 'the mail server'}.`;
+  if (r.status === 'failed')
+    return `The test email to ${r.to} failed: ${r.error ?? 'no reason given'}. It will be tried again.`;
+  if (r.status === 'kept') return `${NO_MAILER} The test email to ${r.to} is in the outbox.`;
+  return `The test email to ${r.to} is ${r.status}.`;
+}
+
+/** A webhook's body format, as the webhooks panel names it. */
+export const WEBHOOK_FORMAT: Record<WebhookFormat, string> = {
+  json: 'Confab JSON (signed)',
+  slack: 'Slack',
+  discord: 'Discord',
+  telegram: 'Telegram',
+};

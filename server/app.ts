@@ -13,6 +13,7 @@ import { allowedMethods } from './middleware/method-not-allowed.js';
 import { apiSecurityHeaders } from './middleware/security-headers.js';
 import { serverTiming } from './middleware/server-timing.js';
 import { adminRoutes } from './routes/admin.js';
+import { adminNotifyRoutes } from './routes/admin-notify.js';
 import { healthRoutes } from './routes/health.js';
 import { isStorageFailure } from './store/dialect.js';
 import { authRoutes, meRoutes } from './routes/auth.js';
@@ -75,6 +76,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.route('/api/v1', commentRoutes(deps));
   app.route('/api/v1', reactionRoutes(deps));
   app.route('/api/v1', moderationRoutes(deps));
+  app.route('/api/v1', adminNotifyRoutes(deps));
   app.route('/api/v1', meRoutes(deps));
   app.route('/api/v1', meDataRoutes(deps));
   // The popup's pages (start, callback) are navigations, not API calls: no CORS for them.

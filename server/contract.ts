@@ -150,7 +150,7 @@ export interface CreateCommentResponse {
   notify?: NotifyState;
 }
 
-/** `confab mail test`: what became of the test mail. */
+/** `POST /api/v1/moderation/test-mail` and `confab mail test`: what became of the test mail. */
 export interface TestMailResponse {
   to: string;
   /** `sent`, `failed` (will be tried again), `kept` (no mail server configured). */
@@ -159,6 +159,100 @@ export interface TestMailResponse {
   via: string | null;
   /** Why it was not sent, as the mail server or the network said. */
   error: string | null;
+}
+
+/** What an outbox row can be: waiting, being sent, sent, or why not. */
+export type OutboxStatus =
+  'queued' | 'sending' | 'sent' | 'failed' | 'gave_up' | 'kept' | 'cancelled';
+
+/** One row of a site's outbox (a mail or a webhook call), as `/admin` lists it. */
+export interface OutboxItem {
+  id: string;
+  channel: 'email' | 'webhook';
+  /** `confirm`, `new_comment`, `reply`, `owner_new`, `owner_held`, `digest`, `test`; a webhook's event (`comment.created`). */
+  kind: string;
+  /** An email address, or `webhook:<webhook id>` (never the webhook's URL). */
+  recipient: string;
+  /** A mail's subject; null for a webhook call. */
+  subject: string | null;
+  status: OutboxStatus;
+  attempts: number;
+  /** Why it is not sent (the mail server's or the receiver's answer, or Confab's reason), or null. */
+  lastError: string | null;
+  /** When it is tried next (`queued` and `failed` only), else null. */
+  nextAttemptAt: string | null;
+  createdAt: string;
+  sentAt: string | null;
+  /** `POST .../outbox/{id}/send` would try it now: failed, given up, or kept while a mail server is configured. */
+  canSendAgain: boolean;
+}
+
+/** `GET /api/v1/moderation/outbox?site=S[&status=...][&cursor=C][&limit=N]`: newest first. */
+export interface OutboxResponse {
+  items: OutboxItem[];
+  /** Rows per status on the whole site (every status, 0 included). */
+  counts: Record<OutboxStatus, number>;
+  /** Where mail goes (`smtp://mail.example.com:587`), or null: no mail server, mail is `kept`. */
+  mailer: string | null;
+  nextCursor: string | null;
+}
+
+/** `GET /api/v1/moderation/outbox/{id}?site=S`: one row with what it sends, as it is sent. */
+export interface OutboxMessageResponse {
+  item: OutboxItem;
+  /** A mail (null for a webhook call). `html` is the mail's HTML part: show it inert. */
+  mail: {
+    to: string;
+    subject: string;
+    text: string;
+    html: string;
+    headers: Record<string, string>;
+    messageId: string;
+  } | null;
+  /** A webhook call (null for a mail): the event and the exact body POSTed. */
+  webhook: { webhookId: string; event: string; body: string } | null;
+}
+
+/** `POST /api/v1/moderation/outbox/{id}/send`: the row after the attempt made now. */
+export interface OutboxSendResponse {
+  item: OutboxItem;
+}
+
+/** `POST /api/v1/moderation/test-mail`: owners only. */
+export interface TestMailRequest {
+  site: string;
+  to: string;
+}
+
+/** `json` is Confab's own event; the others are the bodies those services take. */
+export type WebhookFormat = 'json' | 'slack' | 'discord' | 'telegram';
+
+/** A site's webhook (its signing secret is shown once, when it is added). */
+export interface WebhookItem {
+  id: string;
+  url: string;
+  format: WebhookFormat;
+  createdAt: string;
+}
+
+/** `GET /api/v1/moderation/webhooks?site=S`: owners only, oldest first. */
+export interface WebhooksResponse {
+  webhooks: WebhookItem[];
+}
+
+/** `POST /api/v1/moderation/webhooks`: owners only. */
+export interface WebhookRequest {
+  site: string;
+  url: string;
+  /** Default `json`. */
+  format?: WebhookFormat;
+}
+
+/** 201 to `POST /api/v1/moderation/webhooks`: `secret` is shown this once. */
+export interface WebhookCreatedResponse {
+  webhook: WebhookItem;
+  /** Verify `Confab-Signature` with it; the server never shows it again. */
+  secret: string;
 }
 
 /** What "Notify me" covers: every new comment on the thread, or replies to the reader. */
@@ -554,6 +648,9 @@ export type ErrorCode =
   | 'storage_unavailable'
   | 'invalid_link'
   | 'link_expired'
+  | 'already_sent'
+  | 'not_resendable'
+  | 'no_mailer'
   | 'votes_disabled'
   | 'downvotes_disabled'
   | 'own_comment'

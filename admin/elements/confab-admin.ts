@@ -16,8 +16,13 @@ const VIEWS = [
   ['queue', 'Queue'],
   ['bans', 'Bans'],
   ['audit', 'Audit log'],
+  ['outbox', 'Mail & webhooks'],
+  ['webhooks', 'Webhooks'],
   ['settings', 'Settings'],
 ] as const;
+
+/** The views only a site's owners see in the menu. */
+const OWNER_VIEWS: readonly View[] = ['webhooks'];
 
 type View = (typeof VIEWS)[number][0];
 
@@ -51,7 +56,8 @@ const styles = css`
 
 /**
  * The moderation app: sign in (as on a blog, with a popup), pick one of the sites the
- * account owns or moderates, and work through its queue, bans, audit log and settings.
+ * account owns or moderates, and work through its queue, bans, audit log, outbox (mail and webhook
+ * calls), webhooks (owners) and settings.
  * It owns the server's {@link ApiClient} and the session, and hands a
  * {@link ModerationApi} to each view. The session is kept for the tab (sessionStorage);
  * the last site in localStorage.
@@ -188,6 +194,18 @@ export class ConfabAdmin extends LitElement {
       body = html`<confab-admin-bans .api=${mod} site=${site.id}></confab-admin-bans>`;
     else if (this.view === 'audit')
       body = html`<confab-admin-audit .api=${mod} site=${site.id}></confab-admin-audit>`;
+    else if (this.view === 'outbox')
+      body = html`<confab-admin-outbox
+        .api=${mod}
+        site=${site.id}
+        ?owner=${site.role === 'owner'}
+      ></confab-admin-outbox>`;
+    else if (this.view === 'webhooks')
+      body = html`<confab-admin-webhooks
+        .api=${mod}
+        site=${site.id}
+        ?owner=${site.role === 'owner'}
+      ></confab-admin-webhooks>`;
     else
       body = html`<confab-admin-settings
         .api=${mod}
@@ -229,7 +247,7 @@ export class ConfabAdmin extends LitElement {
       ${
         site
           ? html`<nav aria-label="Moderation" class="row">
-              ${VIEWS.map(
+              ${VIEWS.filter(([view]) => site.role === 'owner' || !OWNER_VIEWS.includes(view)).map(
                 ([view, label]) =>
                   html`<button
                     aria-current=${view === this.view ? 'page' : 'false'}

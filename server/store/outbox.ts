@@ -89,6 +89,78 @@ export function listOutbox(db: Db, filter: OutboxFilter, limit: number): Promise
   return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
 }
 
+/** Where a page of a site's outbox ends: the last row's time and id. */
+export interface OutboxPosition {
+  createdAt: string;
+  id: string;
+}
+
+/**
+ * A page of one site's rows, newest first (ties by id), after `after`: keyset paging, so
+ * rows added meanwhile neither repeat nor push a row off the next page. Served by the
+ * `outbox_site` index (site, created_at).
+ */
+export function pageOutboxOfSite(
+  db: Db,
+  siteId: string,
+  filter: { status?: string | undefined; after?: OutboxPosition | undefined },
+  limit: number,
+): Promise<OutboxRow[]> {
+  let query = db.selectFrom('outbox').selectAll().where('site_id', '=', siteId);
+  if (filter.status !== undefined) query = query.where('status', '=', filter.status);
+  const after = filter.after;
+  if (after !== undefined) {
+    query = query.where((eb) =>
+      eb.or([
+        eb('created_at', '<', after.createdAt),
+        eb.and([eb('created_at', '=', after.createdAt), eb('id', '<', after.id)]),
+      ]),
+    );
+  }
+  return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+}
+
+/**
+ * Makes one of the site's rows due now, if its status is still one of `from` (another
+ * sender or request may have changed it). True when this caller changed it.
+ */
+export async function requeueOutbox(
+  db: Db,
+  row: Pick<OutboxRow, 'id' | 'site_id'>,
+  from: readonly string[],
+  now: string,
+): Promise<boolean> {
+  if (row.site_id === null) return false;
+  const result = await db
+    .updateTable('outbox')
+    .set({ status: 'queued', next_attempt_at: now })
+    .where('id', '=', row.id)
+    .where('site_id', '=', row.site_id)
+    .where('status', 'in', [...from])
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** How many of the site's rows of `kind` were made after `since` (an hour ago: a row made exactly then is out of the window), and the oldest's time. */
+export async function countOfSiteSince(
+  db: Db,
+  siteId: string,
+  kind: string,
+  since: string,
+): Promise<{ n: number; oldest: string | null }> {
+  const row = await db
+    .selectFrom('outbox')
+    .select((eb) => [
+      eb.fn.countAll<number>().as('n'),
+      eb.fn.min<string | null>('created_at').as('oldest'),
+    ])
+    .where('site_id', '=', siteId)
+    .where('kind', '=', kind)
+    .where('created_at', '>', since)
+    .executeTakeFirst();
+  return { n: row?.n ?? 0, oldest: row?.oldest ?? null };
+}
+
 /** Rows by status for the site (or all sites). */
 export async function countOutbox(
   db: Db,

@@ -26,3 +26,13 @@ export async function deleteWebhook(db: Db, id: string): Promise<boolean> {
   const result = await db.deleteFrom('webhooks').where('id', '=', id).executeTakeFirst();
   return Number(result.numDeletedRows) === 1;
 }
+
+/** Deletes the webhook if it is one of the site's; true when it was. */
+export async function deleteWebhookOfSite(db: Db, siteId: string, id: string): Promise<boolean> {
+  const result = await db
+    .deleteFrom('webhooks')
+    .where('id', '=', id)
+    .where('site_id', '=', siteId)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows) === 1;
+}

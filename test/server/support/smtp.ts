@@ -14,7 +14,10 @@ export interface Inbox {
   readonly mails: ParsedMail[];
   /** Mails to `address`. */
   to(address: string): ParsedMail[];
-  /** Resolves once `address` has been sent `count` mails (with the last one). */
+  /**
+   * Resolves once `address` has been sent `count` mails (with the last one); fails after
+   * 10 s, naming who mail did go to, so a test that waits for the wrong mail fails, not hangs.
+   */
   waitFor(address: string, count: number): Promise<ParsedMail>;
   /** Closes the port (the mail server is down). */
   stop(): Promise<void>;
@@ -57,18 +60,29 @@ export async function startInbox(): Promise<Inbox> {
   const to = (address: string): ParsedMail[] =>
     mails.filter((m) => {
       const list = Array.isArray(m.to) ? m.to : m.to === undefined ? [] : [m.to];
-      return list.some((t) => t.value.some((v) => v.address === address));
+      // Domains are case-insensitive (and lower-cased on the way); compare whole addresses so.
+      return list.some((t) =>
+        t.value.some((v) => v.address?.toLowerCase() === address.toLowerCase()),
+      );
     });
   return {
     url: `smtp://127.0.0.1:${port}`,
     mails,
     to,
     waitFor: (address, count) =>
-      new Promise((resolve) => {
+      new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          waiting.delete(check);
+          const sent = mails.map((m) => (Array.isArray(m.to) ? m.to : [m.to]).map((t) => t?.text));
+          reject(
+            new Error(`no mail ${String(count)} to ${address}; mail went to ${sent.join(', ')}`),
+          );
+        }, 10_000);
         const check = (): void => {
           const got = to(address);
           if (got.length < count) return;
           waiting.delete(check);
+          clearTimeout(timer);
           resolve(got[count - 1] as ParsedMail);
         };
         waiting.add(check);
