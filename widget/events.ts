@@ -103,8 +103,8 @@ export class ConfabGuestChosenEvent extends Event {
   }
 }
 
-/** What a reader asked of a comment with its buttons (`ConfabComment.act`). */
-export type CommentAction = 'reply' | 'edit' | 'delete';
+/** What a reader asked of a comment with its buttons (`ConfabComment.act`): ▲ is `up`, ▼ `down`. */
+export type CommentAction = 'reply' | 'edit' | 'delete' | 'up' | 'down';
 
 declare global {
   interface HTMLElementEventMap {

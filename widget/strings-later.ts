@@ -1,11 +1,11 @@
 /**
  * @module strings-later
  * The texts that only lazily loaded chunks show (the sign-in box, editing and deleting
- * one's own comments, the moderator tools), so they load with those chunks, after the
+ * one's own comments, the moderator tools, votes and likes), so they load with those chunks, after the
  * thread and its form are on screen. Everything else is in `strings.ts`; a locale
  * replaces both.
  */
-import type { ModerationAction } from '../server/contract.js';
+import type { ErrorCode, ModerationAction } from '../server/contract.js';
 
 export const later = {
   /** `<confab-sign-in>`. */
@@ -33,4 +33,16 @@ export const later = {
   moderate: 'Moderate',
   /** 409 `invalid_state`. */
   invalidState: 'That no longer applies to this comment. Reload to see it as it is now.',
+  /** `state/reactions.ts`: why a vote or a like was refused (other codes: `strings.errors`). */
+  refusals: {
+    own_comment: 'You cannot vote on your own comment.',
+    votes_disabled: 'This site does not take votes.',
+    downvotes_disabled: 'This site does not take votes down.',
+    already_voted: 'A guest at your address already did that.',
+    voter_required: 'Your browser did not say who is voting. Please reload the page.',
+    thread_locked: 'Comments are closed: votes are too.',
+    rate_limited: 'You are voting too fast. Please wait a moment.',
+    invalid_state: 'That comment can no longer be voted on.',
+    not_found: 'That comment no longer exists.',
+  } as Partial<Record<ErrorCode, string>>,
 };

@@ -19,6 +19,17 @@ export const strings = {
     (title ? ` on “${title}”` : ''),
   count: plural,
   sort: 'Sort comments',
+  /** The post's likes, as WordPress says them. */
+  likes: (n: number) =>
+    n === 0
+      ? 'Be the first to like this.'
+      : n === 1
+        ? 'One reader likes this'
+        : `${n} readers like this`,
+  like: 'Like',
+  liked: 'Liked',
+  voteUp: 'Vote up',
+  voteDown: 'Vote down',
   sorts: { oldest: 'Oldest', newest: 'Newest', top: 'Top' },
   loading: 'Loading comments…',
   empty: 'Be the first to comment.',

@@ -72,19 +72,28 @@ describe('the built bundle', () => {
       const signIn = el.shadowRoot!.querySelector('confab-sign-in')!.shadowRoot!;
       expect(getByRole(signIn, 'button', 'GitHub')).to.exist;
       await waitUntil(() =>
-        performance.getEntriesByType('resource').some((r) => r.name.includes('/confab-live-')),
+        ['/confab-live-', '/confab-reactions-'].every((name) =>
+          performance.getEntriesByType('resource').some((r) => r.name.includes(name)),
+        ),
       );
       const chunks = performance
         .getEntriesByType('resource')
         .map((r) => new URL(r.name).pathname)
         .filter((p) => p.startsWith('/dist/widget/confab-'));
-      // The sign-in chunk (with the strings it shares with other chunks), live updates once
-      // the thread was on screen, and the guest's spam guard, loaded when they started
-      // writing; not the moderator tools, nor the code that edits one's own comments.
+      // The sign-in chunk (with the strings it shares with other chunks), live updates and
+      // the reader's votes and likes once the thread was on screen, and the guest's spam
+      // guard, loaded when they started writing; not the moderator tools, nor the code that
+      // edits one's own comments.
       const names = chunks.map(
         (p) => /^\/dist\/widget\/confab-([a-z-]+)-[a-z0-9]{8}\.js$/.exec(p)?.[1],
       );
-      expect(names.sort()).to.deep.equal(['guard', 'live', 'sign-in', 'strings-later']);
+      expect(names.sort()).to.deep.equal([
+        'guard',
+        'live',
+        'reactions',
+        'sign-in',
+        'strings-later',
+      ]);
     } finally {
       el.remove();
     }

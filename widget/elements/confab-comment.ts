@@ -1,6 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import type { PublicComment } from '../../server/contract.js';
 import type { CommentAction } from '../events.js';
+import type { Votes } from '../state/reactions.js';
 import { avatar } from '../render/avatar.js';
 import { safeFragment, safeUrl } from '../render/safe-html.js';
 import { fullTime, relativeTime } from '../render/time.js';
@@ -28,8 +29,19 @@ const styles = css`
   }
   .actions {
     display: flex;
+    align-items: center;
     gap: var(--_gap);
     margin: 0;
+  }
+  [part~='vote-button'] {
+    padding: 0 0.2em;
+  }
+  [part~='vote-button'][aria-pressed='true'] {
+    font-weight: 700;
+  }
+  [part='score'] {
+    min-width: 1.5ch;
+    text-align: center;
   }
   [part='permalink'] {
     color: inherit;
@@ -58,6 +70,9 @@ const styles = css`
  * @csspart permalink - The time, a link to `#comment-<id>`.
  * @csspart reply-button - The Reply button.
  * @csspart action-button - The Edit and Delete buttons of one's own comment.
+ * @csspart votes - The score with the ▲ and ▼ buttons around it.
+ * @csspart score - The score (votes up minus votes down).
+ * @csspart vote-button - ▲ and ▼ (also `up-button` and `down-button`); `aria-pressed` on the reader's vote.
  * @cssprop --confab-avatar-size - Avatar width and height.
  * @cssprop --confab-accent - Buttons and links.
  * @cssprop --confab-muted - Times and notes.
@@ -73,6 +88,8 @@ export class ConfabComment extends LitElement {
     own: { type: Boolean },
     locked: { type: Boolean },
     editing: { type: Boolean },
+    votes: {},
+    myVote: { attribute: false },
     highlighted: { type: Boolean, reflect: true },
   };
 
@@ -96,6 +113,15 @@ export class ConfabComment extends LitElement {
 
   /** A composer in the slot replaces the body. */
   editing = false;
+
+  /**
+   * What it shows of votes: `score` (the default, no buttons), `up` (▲), `both` (▲ and ▼),
+   * or `off` (nothing: the site takes no votes). The thread decides.
+   */
+  votes: Votes = 'score';
+
+  /** The reader's own vote (pressed): 1 up, -1 down, 0 none. */
+  myVote: -1 | 0 | 1 = 0;
 
   /** The comment the page's `#comment-<id>` names: marked, and focused by `reveal()`. */
   highlighted = false;
@@ -133,6 +159,31 @@ export class ConfabComment extends LitElement {
     return () => this.act?.(action, c);
   }
 
+  /** ▲ or ▼: pressed when it is the reader's vote; pressing it again takes the vote back. */
+  #voteButton(action: 'up' | 'down', c: PublicComment) {
+    const up = action === 'up';
+    return html`<button
+      part="vote-button ${action}-button"
+      class="link"
+      aria-label=${up ? strings.voteUp : strings.voteDown}
+      aria-pressed=${this.myVote === (up ? 1 : -1)}
+      @click=${this.#act(action, c)}
+    >
+      ${up ? '▲' : '▼'}
+    </button>`;
+  }
+
+  /** The score, between ▲ and ▼ when the reader may vote. */
+  #votes(c: PublicComment) {
+    const { votes } = this;
+    if (votes === 'off') return nothing;
+    return html`<span part="votes">
+      ${votes === 'score' ? nothing : this.#voteButton('up', c)}
+      <span part="score">${c.score}</span>
+      ${votes === 'both' ? this.#voteButton('down', c) : nothing}
+    </span>`;
+  }
+
   override render() {
     const c = this.comment;
     if (!c) return nothing;
@@ -162,6 +213,7 @@ export class ConfabComment extends LitElement {
       ${c.status === 'pending' ? html`<p class="muted">${strings.pending}</p>` : nothing}
       ${this.editing ? slot : html`<div part="body" class="body" dir="auto">${this.#body[1]}</div>`}
       <p class="actions">
+        ${this.#votes(c)}
         ${
           this.locked || c.status !== 'published'
             ? nothing

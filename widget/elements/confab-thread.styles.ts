@@ -21,6 +21,20 @@ export const styles = css`
     margin-inline-start: calc(var(--_avatar-size) / 2 - 1px);
     border-inline-start: 1px solid var(--_border);
   }
+  [part='likes'] {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 0.25em 0.6em;
+    --_avatar-size: 1.75rem;
+  }
+  [part='likes'] [part='avatar'] {
+    font-size: 0.7em;
+  }
+  [part~='like-button'][aria-pressed='true'] {
+    background: var(--_accent);
+    color: var(--_accent-text);
+  }
   confab-composer {
     margin-block: var(--_gap);
   }

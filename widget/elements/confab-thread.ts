@@ -16,8 +16,10 @@ import {
   type ConfabCommentModeratedEvent,
   type ConfabSignedInEvent,
 } from '../events.js';
+import { avatar } from '../render/avatar.js';
 import type { Guard } from '../state/guard.js';
 import type { Live } from '../state/live.js';
+import type { Reactions } from '../state/reactions.js';
 import { loadGrant, saveGrant } from '../state/storage.js';
 import { Permalink } from '../state/permalink.js';
 import { ThreadController } from '../state/thread-controller.js';
@@ -38,7 +40,7 @@ const exportParts = (prefix: string, parts: string) =>
     .join(',');
 const COMMENT_PARTS = exportParts(
   'comment',
-  'base avatar author badge body reply-button action-button',
+  'base avatar author badge body reply-button action-button votes score vote-button up-button down-button',
 );
 const COMPOSER_PARTS = exportParts(
   'composer',
@@ -72,6 +74,10 @@ interface OpenComposer {
  * that holds it, highlighted and focused (`state/permalink.ts`). Once on screen it loads its
  * live updates (`state/live.ts`, a chunk; `live="off"` goes without): what others write,
  * edit, delete or vote shows without a reload, new comments behind "N new comments — show".
+ * Under the heading, "N readers like this" with the avatars of signed-in likers; each
+ * comment shows its score. The reader's own votes and like, their ▲ ▼ and Like buttons, and
+ * what the site allows (votes, downvotes) come with a chunk loaded once the thread is on
+ * screen (`state/reactions.ts`), which sends votes and likes through the thread.
  *
  * @summary A page's comment thread with its form.
  * @fires confab-comment-posted - The reader posted a comment (published or held).
@@ -91,9 +97,12 @@ interface OpenComposer {
  * @csspart item - A list item: a comment and its replies.
  * @csspart comment - A `<confab-comment>`; its own parts are `comment__author` etc.
  * @csspart composer - A `<confab-composer>`; its own parts are `composer__input` etc.
+ * @csspart likes - "N readers like this", with the Like button and the likers' avatars.
+ * @csspart like-button - Like / Liked (`aria-pressed`); also a `button`.
+ * @csspart avatar - A liker's avatar, in `likes`.
  * @csspart feed - The line with the link to the thread's Atom feed.
  * @csspart sign-in - The `<confab-sign-in>` above the form.
- * @csspart button - Retry, "Load more comments" and "N new comments — show".
+ * @csspart button - Retry, "Load more comments", "N new comments — show" and Like.
  * @csspart new-comments - "N new comments — show" (live updates).
  * @cssprop --confab-accent - Buttons, links and focus rings. Default: a blue for light or dark.
  * @cssprop --confab-accent-text - Text on the accent. Default: white (black in dark mode).
@@ -181,6 +190,8 @@ export class ConfabThread extends ConfabElement implements ThreadHost {
   #signInLoading = false;
   /** Live updates, once their chunk is loaded (`state/live.ts`). */
   #live?: Live;
+  /** The reader's votes and like, once their chunk is loaded (`state/reactions.ts`). */
+  #reactions?: Reactions;
   readonly #controller = new ThreadController(this, () => [
     this.#api(),
     this.site,
@@ -221,6 +232,16 @@ export class ConfabThread extends ConfabElement implements ThreadHost {
       requestAnimationFrame(() => {
         setTimeout(() => {
           import('./confab-sign-in.js').catch(() => undefined);
+          import('../state/reactions.js')
+            .then(({ Reactions }) => {
+              this.#reactions = new Reactions(this, this.#controller, {
+                api: () => this.#api(),
+                site: () => this.site,
+                thread: () => this.threadKey(),
+                page: () => ({ threadTitle: this.#titleText(), threadUrl: this.#pageUrl() }),
+              });
+            })
+            .catch(() => undefined);
           if (this.live !== 'off')
             import('../state/live.js')
               .then(({ Live }) => {
@@ -249,6 +270,11 @@ export class ConfabThread extends ConfabElement implements ThreadHost {
 
   #titleText() {
     return this.pageTitle || document.title;
+  }
+
+  /** The post's URL, as the thread's first comment or like gives it. */
+  #pageUrl() {
+    return location.href.split('#')[0] ?? '';
   }
 
   /**
@@ -320,7 +346,7 @@ export class ConfabThread extends ConfabElement implements ThreadHost {
       parentId,
       body: draft.body,
       threadTitle: this.#titleText(),
-      threadUrl: location.href.split('#')[0],
+      threadUrl: this.#pageUrl(),
       notify: draft.notify || undefined,
     };
     const author = {
@@ -432,8 +458,21 @@ export class ConfabThread extends ConfabElement implements ThreadHost {
   }
 
   #onAction = (action: CommentAction, comment: PublicComment) => {
-    if (action === 'delete') void this.#deleteOwn(comment);
+    if (action === 'up' || action === 'down') void this.#vote(comment, action === 'up' ? 1 : -1);
+    else if (action === 'delete') void this.#deleteOwn(comment);
     else this.open = { id: comment.id, edit: action === 'edit', draft: {} };
+  };
+
+  /** ▲ or ▼ (`state/reactions.ts`): shown at once; a refusal puts it back and says why. */
+  async #vote(comment: PublicComment, value: -1 | 1) {
+    const why = await this.#reactions?.vote(comment, value);
+    if (why !== undefined) this.failed = why;
+  }
+
+  /** Like, or take the like back (as a vote). */
+  #like = async () => {
+    const why = await this.#reactions?.like();
+    if (why !== undefined) this.failed = why;
   };
 
   #close = () => {
@@ -485,6 +524,8 @@ export class ConfabThread extends ConfabElement implements ThreadHost {
           .locale=${this.locale}
           .replyTo=${replyTo}
           ?own=${this.#mine(comment.id)}
+          votes=${this.#reactions?.votes(comment) ?? 'score'}
+          .myVote=${this.#reactions?.myVote(comment.id) ?? 0}
           ?locked=${locked}
           ?editing=${open?.edit}
           id="comment-${comment.id}"
@@ -577,6 +618,31 @@ export class ConfabThread extends ConfabElement implements ThreadHost {
           ${this.#composer()}`;
   }
 
+  /**
+   * "N readers like this" with the likers' avatars; the Like button once the reader's own
+   * like is known.
+   */
+  #likes() {
+    const thread = this.#controller.thread;
+    if (!thread) return nothing;
+    const reactions = this.#reactions;
+    return html`<p part="likes">
+      ${
+        reactions?.settings
+          ? html`<button
+              part="button like-button"
+              aria-pressed=${reactions.liked}
+              @click=${this.#like}
+            >
+              ${reactions.liked ? strings.liked : strings.like}
+            </button>`
+          : nothing
+      }
+      <span>${strings.likes(thread.likeCount)}</span>
+      ${thread.likers?.map((liker) => html`<span title=${liker.name}>${avatar(liker)}</span>`)}
+    </p>`;
+  }
+
   override render() {
     // title="" keeps the host's `title` attribute from showing as a tooltip everywhere.
     return html`<section part="thread" title="" aria-labelledby="heading">
@@ -595,6 +661,7 @@ export class ConfabThread extends ConfabElement implements ThreadHost {
           )}
         </select>
       </header>
+      ${this.#likes()}
       <p role="status" part="status">${this.said}</p>
       <p role="alert" part="error">${this.failed}</p>
       ${this.#live?.bar()} ${this.#body()} ${this.#form()}

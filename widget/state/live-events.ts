@@ -38,7 +38,12 @@ export function applyEvent(
   // A vote carries its counts only.
   const sent =
     e.comment === undefined && had && detail.score !== undefined
-      ? { ...had, score: Number(detail.score) }
+      ? {
+          ...had,
+          score: Number(detail.score),
+          upvotes: Number(detail.up ?? had.upvotes ?? 0),
+          downvotes: Number(detail.down ?? had.downvotes ?? 0),
+        }
       : e.comment;
   if (sent) {
     const next = { ...sent, myVote: had?.myVote ?? 0 };
