@@ -22,6 +22,7 @@ import { moderationRoutes } from './routes/moderation.js';
 import { notifyRoutes } from './routes/notify.js';
 import { feedRoutes } from './routes/feeds.js';
 import { meDataRoutes } from './routes/me-data.js';
+import { manageApiRoutes, manageRoutes } from './routes/manage.js';
 import { demoRoutes } from './routes/demo.js';
 import { reactionRoutes } from './routes/reactions.js';
 import { threadRoutes } from './routes/threads.js';
@@ -79,6 +80,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.route('/api/v1', adminNotifyRoutes(deps));
   app.route('/api/v1', meRoutes(deps));
   app.route('/api/v1', meDataRoutes(deps));
+  app.route('/api/v1', manageApiRoutes(deps));
   // The popup's pages (start, callback) are navigations, not API calls: no CORS for them.
   for (const path of [
     '/auth/providers',
@@ -94,6 +96,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.route('/', widgetRoutes(deps));
   app.route('/', adminRoutes(deps));
   app.route('/', notifyRoutes(deps));
+  app.route('/', manageRoutes(deps));
   app.route('/', feedRoutes(deps));
 
   app.route('/', healthRoutes(deps));

@@ -471,6 +471,23 @@ export interface MeResponse {
   expiresAt: string;
 }
 
+/** `POST /api/v1/manage-link`: mail a guest's address the link to what it wrote on the site. */
+export interface ManageLinkRequest {
+  site: string;
+  email: string;
+}
+
+/**
+ * 202 to `POST /api/v1/manage-link`, the same whether or not the address wrote anything:
+ * if it did, a link that works for 24 hours is on its way to it.
+ */
+export interface ManageLinkResponse {
+  /** The address as understood (trimmed, lower-cased). */
+  email: string;
+  /** How long the mailed link works, in hours. */
+  linkHours: number;
+}
+
 // ---------------------------------------------------------------------------------------
 // Moderation (`/api/v1/moderation/...`): owners and moderators only, with a session from a
 // page of the site or from the server's own `/admin`.

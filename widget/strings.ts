@@ -62,6 +62,7 @@ export const strings = {
   remember: 'Save my name, email, and website in this browser for the next time I comment.',
   notify: 'Notify me of new comments via email',
   feed: 'Comments feed (Atom)',
+  manage: 'Edit or erase comments you wrote as a guest',
   permalinkGone: 'The comment that link points to is no longer here.',
   notifyWhat: 'Email me',
   notifyAll: 'every new comment',

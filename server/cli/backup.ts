@@ -107,6 +107,7 @@ export async function runUserData(
     io.out(
       `Erased ${account}${siteId === undefined ? ' on every site' : ` on ${siteId}`}: ` +
         `${summary.removed} comment(s) removed, ${summary.placeholders} left as placeholders, ` +
+        `${summary.subscriptionsRemoved} subscription(s) removed, ` +
         `${summary.sessionsRevoked} session(s) revoked, ${summary.rolesRemoved} role(s) removed, ` +
         `${outcome}.`,
     );

@@ -15,6 +15,7 @@ import * as notifications from './migrations/2026_12_07_000001_notifications.js'
 import * as webhooks from './migrations/2026_12_07_000002_webhooks.js';
 import * as votes from './migrations/2026_12_07_000005_votes.js';
 import * as verifiedEmail from './migrations/2026_12_07_000006_verified_email.js';
+import * as guestData from './migrations/2026_12_07_000007_guest_data.js';
 import type { Database } from './schema.js';
 
 const migrations: Record<string, Migration> = {
@@ -29,6 +30,7 @@ const migrations: Record<string, Migration> = {
   '2026_12_07_000002_webhooks': webhooks,
   '2026_12_07_000005_votes': votes,
   '2026_12_07_000006_verified_email': verifiedEmail,
+  '2026_12_07_000007_guest_data': guestData,
 };
 
 /** Brings the database to the newest schema. Throws with the failing migration's name. */

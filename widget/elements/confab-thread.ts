@@ -101,6 +101,7 @@ interface OpenComposer {
  * @csspart like-button - Like / Liked (`aria-pressed`); also a `button`.
  * @csspart avatar - A liker's avatar, in `likes`.
  * @csspart feed - The line with the link to the thread's Atom feed.
+ * @csspart manage - The link to the server's page where guests edit or erase their comments.
  * @csspart sign-in - The `<confab-sign-in>` above the form.
  * @csspart button - Retry, "Load more comments", "N new comments — show" and Like.
  * @csspart new-comments - "N new comments — show" (live updates).
@@ -670,6 +671,11 @@ export class ConfabThread extends ConfabElement implements ThreadHost {
           type="application/atom+xml"
           href=${`${this.#api().base}feeds/${encodeURIComponent(this.site)}/thread.atom?thread=${encodeURIComponent(this.threadKey())}`}
           >${strings.feed}</a
+        >
+      </p>
+      <p>
+        <a part="manage" href=${`${this.#api().base}manage?site=${encodeURIComponent(this.site)}`}
+          >${strings.manage}</a
         >
       </p>
     </section>`;

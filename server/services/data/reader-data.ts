@@ -12,6 +12,8 @@
  *   ban is kept by the site for its protection, and must still recognise the account.
  * - Roles on the erased site go; roles on other sites are those sites' configuration and go
  *   only with an erasure on every site (`confab user erase` without --site).
+ * - Subscriptions on the erased site go: the account's, and every other one of the
+ *   addresses it subscribed with; mail still waiting for those addresses is cancelled.
  * - Moderation records stay: bans and the audit log keep the account id and the name the
  *   moderator saw when banning (the site's protection outweighs them).
  */
@@ -28,12 +30,19 @@ import {
   findSessionsByUser,
   hasActiveUserBan,
   revokeSessionsByUser,
+  type ReaderCommentRow,
 } from '../../store/reader-data.js';
 import type { CommentRow } from '../../store/schema.js';
 import { findUserById, findUserByAccount } from '../../store/users.js';
 import { removeComment } from '../comments/remove.js';
 import { withEvents, type EventWriter } from '../events/log.js';
 import { parseAccount } from '../sites/sites.js';
+import {
+  exportedSubscription,
+  removeSubscriptions,
+  subscriptionsOfReader,
+  type ExportedSubscription,
+} from './subscription-data.js';
 
 /** The export's format name and version: a reader's tools may rely on them. */
 export const READER_EXPORT_FORMAT = 'confab-reader-data';
@@ -60,24 +69,12 @@ export interface ReaderExport {
     updatedAt: string;
   };
   roles: { site: string; role: string }[];
-  comments: {
-    id: string;
-    site: string;
-    thread: { key: string; title: string | null; url: string | null };
-    parentId: string | null;
-    /** `published`, `pending`, `spam` or `deleted`. */
-    status: string;
-    /** What the reader wrote (Markdown), and how it was shown. */
-    source: string;
-    html: string;
-    authorName: string | null;
-    authorEmail: string | null;
-    authorUrl: string | null;
-    createdAt: string;
-    editedAt: string | null;
-    deletedAt: string | null;
-    heldReason: string | null;
-  }[];
+  comments: ExportedComment[];
+  /**
+   * "Notify me" subscriptions: those the account made, and every other one of the
+   * addresses it subscribed with.
+   */
+  subscriptions: ExportedSubscription[];
   /** Sign-in sessions: when and where, never the token or its hash. */
   sessions: {
     site: string;
@@ -90,11 +87,52 @@ export interface ReaderExport {
   }[];
 }
 
+/** A comment as an export carries it (a reader's, or a guest's: services/data/guest-data). */
+export interface ExportedComment {
+  id: string;
+  site: string;
+  thread: { key: string; title: string | null; url: string | null };
+  parentId: string | null;
+  /** `published`, `pending`, `spam` or `deleted`. */
+  status: string;
+  /** What the reader wrote (Markdown), and how it was shown. */
+  source: string;
+  html: string;
+  authorName: string | null;
+  authorEmail: string | null;
+  authorUrl: string | null;
+  createdAt: string;
+  editedAt: string | null;
+  deletedAt: string | null;
+  heldReason: string | null;
+}
+
+export function exportedComment(c: ReaderCommentRow): ExportedComment {
+  return {
+    id: c.id,
+    site: c.site_id,
+    thread: { key: c.thread_key, title: c.thread_title, url: c.thread_url },
+    parentId: c.parent_id,
+    status: c.status,
+    source: c.body_source,
+    html: c.body_html,
+    authorName: c.author_name,
+    authorEmail: c.author_email,
+    authorUrl: c.author_url,
+    createdAt: c.created_at,
+    editedAt: c.edited_at,
+    deletedAt: c.deleted_at,
+    heldReason: c.held_reason,
+  };
+}
+
 export interface EraseSummary {
   /** Comments that left their thread. */
   removed: number;
   /** Comments kept as placeholders because others replied. */
   placeholders: number;
+  /** Subscriptions removed (the account's, and others of its addresses). */
+  subscriptionsRemoved: number;
   sessionsRevoked: number;
   rolesRemoved: number;
   /** `deleted`; `kept` (comments on another site); `blanked` (kept for an active ban). */
@@ -117,10 +155,11 @@ export async function exportReaderData(
 ): Promise<ReaderExport | undefined> {
   const user = await findUserById(deps.db, input.userId);
   if (user === undefined) return undefined;
-  const [comments, sessions, roles] = await Promise.all([
+  const [comments, sessions, roles, subscriptions] = await Promise.all([
     findCommentsByUser(deps.db, user.id, input.siteId),
     findSessionsByUser(deps.db, user.id, input.siteId),
     findRolesByAccount(deps.db, user.provider, user.subject, input.siteId),
+    subscriptionsOfReader(deps.db, user.id, input.siteId),
   ]);
   comments.sort((a, b) => a.created_at.localeCompare(b.created_at) || a.id.localeCompare(b.id));
   return {
@@ -141,22 +180,8 @@ export async function exportReaderData(
       updatedAt: user.updated_at,
     },
     roles: roles.map((r) => ({ site: r.site_id, role: r.role })),
-    comments: comments.map((c) => ({
-      id: c.id,
-      site: c.site_id,
-      thread: { key: c.thread_key, title: c.thread_title, url: c.thread_url },
-      parentId: c.parent_id,
-      status: c.status,
-      source: c.body_source,
-      html: c.body_html,
-      authorName: c.author_name,
-      authorEmail: c.author_email,
-      authorUrl: c.author_url,
-      createdAt: c.created_at,
-      editedAt: c.edited_at,
-      deletedAt: c.deleted_at,
-      heldReason: c.held_reason,
-    })),
+    comments: comments.map(exportedComment),
+    subscriptions: subscriptions.map(exportedSubscription),
     sessions: sessions.map((s) => ({
       site: s.site_id,
       origin: s.origin,
@@ -197,10 +222,14 @@ export async function eraseReader(
     const summary: EraseSummary = {
       removed: 0,
       placeholders: 0,
+      subscriptionsRemoved: 0,
       sessionsRevoked: 0,
       rolesRemoved: 0,
       account: 'kept',
     };
+    // Before the comments: a thread left empty takes its subscriptions with it.
+    const subscriptions = await subscriptionsOfReader(trx, user.id, input.siteId);
+    summary.subscriptionsRemoved = (await removeSubscriptions(trx, subscriptions)).subscriptions;
     // Deepest first; each row is read again, since erasing one may have removed another.
     for (const listed of await findCommentsByUser(trx, user.id, input.siteId)) {
       const row = await findCommentById(trx, listed.id);

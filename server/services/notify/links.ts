@@ -1,14 +1,15 @@
 /**
  * @module services/notify/links
- * The signed links mail carries: confirm a subscription, unsubscribe, and the owner's
- * Approve / Spam / Delete. Each is an HMAC of its purpose and fields with the server
- * secret, so a link works only for what it was made for and cannot be made by anyone
- * else. Moderation links also carry an expiry. Following a link only shows a page; the
- * change is made by the page's button (a POST), or by a mail client's RFC 8058 POST.
+ * The signed links mail carries: confirm a subscription, unsubscribe, the owner's
+ * Approve / Spam / Delete, and a guest's link to their own comments. Each is an HMAC of
+ * its purpose and fields with the server secret, so a link works only for what it was
+ * made for and cannot be made by anyone else. Moderation and manage links also carry an
+ * expiry. Following a link only shows a page; the change is made by the page's button (a
+ * POST), or by a mail client's RFC 8058 POST.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-export type LinkPurpose = 'confirm' | 'unsubscribe' | 'alerts-off' | 'moderate';
+export type LinkPurpose = 'confirm' | 'unsubscribe' | 'alerts-off' | 'moderate' | 'manage';
 
 /** The signature of `fields` for `purpose` (base64url, 32 characters). */
 export function signLink(secret: string, purpose: LinkPurpose, fields: readonly string[]): string {
@@ -90,4 +91,28 @@ export function moderateLink(
     { c: data.commentId, a: data.action, to: data.email, x: String(data.expires) },
     signLink(secret, 'moderate', fields),
   );
+}
+
+/** How long a guest's link to their own comments works. */
+export const MANAGE_LINK_MS = 24 * 3_600_000;
+
+/**
+ * The token of a guest's link to the comments written with `email` on a site:
+ * `<site>.<expires>.<address, base64url>.<signature>`, the signature binding the purpose,
+ * the site, the address's keyed hash and the expiry (epoch seconds).
+ */
+export function manageToken(
+  secret: string,
+  data: { siteId: string; email: string; emailHash: string; expires: number },
+): string {
+  const signature = signLink(secret, 'manage', [data.siteId, data.emailHash, String(data.expires)]);
+  const address = Buffer.from(data.email).toString('base64url');
+  return `${data.siteId}.${String(data.expires)}.${address}.${signature}`;
+}
+
+/** The page a manage token opens. */
+export function manageLink(publicUrl: string, token: string): string {
+  const url = new URL(`${publicUrl}/manage/comments`);
+  url.searchParams.set('token', token);
+  return url.href;
 }

@@ -88,6 +88,26 @@ export async function editComment(
   const body = checkBody(input.body);
   if (!body.ok) throw invalid([body.error]);
   const { site, staff, row: before } = await authorize(deps, id, caller);
+  return applyEdit(deps, { site, staff, before, body: body.value, caller }, async (trx, row) => {
+    const replies = await countVisibleChildren(trx, row.id);
+    const authors = await loadAuthors(trx, site.id, [row]);
+    return { comment: toPublicComment(row, replies, authors) };
+  });
+}
+
+/**
+ * An edit its author may make (checked by the caller: who, the window, the body's rules):
+ * bans, the edit limit, rendering, then in one transaction the write, the hold rules and
+ * the events. `view` turns the comment as written (and whether it went back to the
+ * moderators) into the answer, in that transaction. The author's own edit, and a guest's
+ * from their mailed link (services/data/guest-edit).
+ */
+export async function applyEdit<T>(
+  deps: Deps,
+  input: { site: Site; staff: boolean; before: CommentRow; body: string; caller: Caller },
+  view: (trx: Db, row: CommentRow, held: boolean) => Promise<T>,
+): Promise<T> {
+  const { site, staff, before, body, caller } = input;
   // A banned author may not rewrite what they wrote either.
   await assertNotBanned(deps.db, site.id, deps.now(), {
     userId: before.user_id,
@@ -96,13 +116,13 @@ export async function editComment(
   });
   // Rendering is the expensive part: a client over its limit is refused before it.
   await assertUnderLimit(deps.db, deps.now(), editLimit(site, caller));
-  const html = await deps.renderer.render(body.value);
+  const html = await deps.renderer.render(body);
   const now = deps.now();
   return withEvents(deps, async (trx, events) => {
     await countHit(trx, now, editLimit(site, caller));
-    const row = await reread(trx, id);
+    const row = await reread(trx, before.id);
     const patch = {
-      body_source: body.value,
+      body_source: body,
       body_html: html,
       render_version: deps.renderer.version,
       edited_at: now.toISOString(),
@@ -111,7 +131,7 @@ export async function editComment(
       ? null
       : ruleHold(site, {
           html,
-          texts: [body.value, row.author_name, row.author_email, row.author_url],
+          texts: [body, row.author_name, row.author_email, row.author_url],
           accountCreatedAt: null,
           now,
         });
@@ -129,9 +149,7 @@ export async function editComment(
         detail: { from: row.status, to: 'pending' },
       });
     }
-    const replies = await countVisibleChildren(trx, row.id);
-    const authors = await loadAuthors(trx, site.id, [row]);
-    return { comment: toPublicComment({ ...row, ...patch, ...held }, replies, authors) };
+    return view(trx, { ...row, ...patch, ...held }, 'status' in held);
   });
 }
 
