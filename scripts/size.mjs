@@ -14,7 +14,7 @@
 // page never needed (editing one's own comment, the moderator tools).
 //
 // Exits 1 when the budgeted total is over 16 KB, and prints the headroom left for what
-// comes next (votes, likes, live updates, languages).
+// comes next (languages).
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -255,7 +255,7 @@ function report(base, { before, idle, writing, bodies, errors }) {
   );
   console.log(
     `Before the thread is usable: ${budgeted.brotli} B brotli of a ${BUDGET} B budget; ` +
-      `headroom ${headroom} B for votes, likes, live updates and languages.`,
+      `headroom ${headroom} B for what comes next (languages).`,
   );
   if (errors.length > 0) {
     console.error(`Errors in the page: ${errors.join('; ')}`);

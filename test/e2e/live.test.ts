@@ -2,8 +2,10 @@
  * Live updates end to end: two readers in their own Chromium windows on one post, against
  * the built server. What one writes, replies, edits and deletes shows in the other's
  * thread without a reload (new top-level comments behind "1 new comment — show", a reply
- * under the comment it answers, an edit and a deletion in place), and a window that lost
- * its connection catches up on what it missed once it is back.
+ * under the comment it answers, a vote, a like, an edit and a deletion in place), and a
+ * window that lost its connection catches up on what it missed once it is back. The server
+ * believes its loopback proxy, so the other guest, Ivy, writes from an address of her own
+ * (a guest may not vote on what was written from their own address).
  */
 import assert from 'node:assert/strict';
 import type { Server } from 'node:http';
@@ -51,7 +53,10 @@ describe('two readers on one thread, live', () => {
       env,
     );
     server = await startConfab(
-      ['--port', String(port), '--host', '127.0.0.1', '--public-url', serverUrl],
+      ['--port', String(port), '--host', '127.0.0.1', '--public-url', serverUrl].concat([
+        '--trust-proxy',
+        '127.0.0.1',
+      ]),
       env,
     );
     browser = await launchBrowser();
@@ -69,7 +74,11 @@ describe('two readers on one thread, live', () => {
   async function post(body: string): Promise<void> {
     const response = await fetch(`${serverUrl}/api/v1/comments`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', Origin: blog.origin },
+      headers: {
+        'Content-Type': 'application/json',
+        Origin: blog.origin,
+        'X-Forwarded-For': '203.0.113.7',
+      },
       body: JSON.stringify({ site: 'garden', thread: THREAD, body, author: { name: 'Ivy' } }),
     });
     assert.equal(response.status, 201, await response.clone().text());
@@ -122,6 +131,14 @@ describe('two readers on one thread, live', () => {
     await w.getByRole('button', { name: 'Post Comment' }).first().click();
     await seen.getByText('And an answer to Ivy').waitFor();
     await watcher.page.getByRole('heading', { name: /^3 comments on/ }).waitFor();
+
+    // A vote on Ivy's comment and a like of the post: the watcher's counts move in place.
+    const first = (page: Page) =>
+      page.locator('confab-comment', { hasText: 'The first word on the post' }).first();
+    await first(w).getByRole('button', { name: 'Vote up' }).first().click();
+    await first(watcher.page).locator('[part=score]').first().filter({ hasText: /^1$/ }).waitFor();
+    await w.getByRole('button', { name: 'Like', exact: true }).click();
+    await watcher.page.getByText('One reader likes this').waitFor();
 
     // The writer edits their comment: the watcher's copy changes in place.
     const mine = w.locator('confab-comment', { hasText: 'A second thought, live' });
