@@ -22,14 +22,7 @@
  * whether or not it has an account, and the mail is sent after the answer. Only what the
  * link or the code opens, for the address's owner, says whether a name is still needed.
  */
-import {
-  createHash,
-  createHmac,
-  randomBytes,
-  randomInt,
-  randomUUID,
-  timingSafeEqual,
-} from 'node:crypto';
+import { createHmac, randomBytes, randomInt, randomUUID } from 'node:crypto';
 import type { EmailSignInSent, EmailSignedIn } from '../../contract.js';
 import type { Deps } from '../../deps.js';
 import { AppError, invalid, type FieldError } from '../../errors.js';
@@ -52,7 +45,7 @@ import { assertUnderLimit, countHit, type Limit } from '../common/rate-limits.js
 import { signInMail } from '../notify/compose-sign-in.js';
 import { deliverRow, enqueue, messageIdFor } from '../notify/outbox.js';
 import { getSite } from '../sites/sites.js';
-import { live, sameBrowser, signInAs } from './flow.js';
+import { live, same, sameBrowser, sha256, signInAs } from './flow.js';
 import { SignInError } from './provider-client.js';
 
 export const EMAIL_PROVIDER_ID = 'email';
@@ -66,8 +59,6 @@ export const REQUESTS_PER_ADDRESS = 5;
 /** Mails one client may ask for on one site per hour, whatever the addresses. */
 export const REQUESTS_PER_CLIENT = 10;
 
-const sha256 = (value: string): string => createHash('sha256').update(value).digest('base64url');
-
 /** The account's subject: a keyed hash of the lower-cased address, never the address. */
 export function emailSubject(secret: string, email: string): string {
   return createHmac('sha256', secret)
@@ -77,12 +68,6 @@ export function emailSubject(secret: string, email: string): string {
 
 const codeHash = (secret: string, txId: string, code: string): string =>
   createHmac('sha256', secret).update(`email-sign-in-code\0${txId}\0${code}`).digest('base64url');
-
-function same(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
 
 /** `ada@example.com` as `a•••@example.com`: enough to recognise, not to read off a screen. */
 export function maskEmail(email: string): string {

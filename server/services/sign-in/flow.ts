@@ -38,10 +38,13 @@ const TX_SECONDS = 10 * 60;
 const EMAIL_TX_SECONDS = 30 * 60;
 const TICKET_SECONDS = 60;
 
-const sha256 = (value: string): string => createHash('sha256').update(value).digest('base64url');
+/** How secrets of the sign-in (states, tickets, links) are stored: their SHA-256, base64url. */
+export const sha256 = (value: string): string =>
+  createHash('sha256').update(value).digest('base64url');
 const secret = (): string => randomBytes(32).toString('base64url');
 
-function same(a: string | null, b: string): boolean {
+/** Compares two secrets in constant time (null, a secret not set, matches nothing). */
+export function same(a: string | null, b: string): boolean {
   if (a === null) return false;
   const x = Buffer.from(a);
   const y = Buffer.from(b);
